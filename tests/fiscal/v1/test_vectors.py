@@ -121,10 +121,14 @@ def test_status_reply_is_header_only() -> None:
 
 def _ticket_event(ticket: dict[str, Any]) -> FiscalEvent:
     lines = tuple(
-        FiscalLine(line["name"], Decimal(line["quantity"]), Decimal(line["unit_price"]), line["vat"], line["uom"])
+        FiscalLine(
+            line["name"], Decimal(line["quantity"]), Decimal(line["unit_price"]), line["vat"], line["uom"]
+        )
         for line in ticket["lines"]
     )
-    moment = datetime.combine(date.fromisoformat(ticket["ticket_date"]), time.fromisoformat(ticket["ticket_time"]))
+    moment = datetime.combine(
+        date.fromisoformat(ticket["ticket_date"]), time.fromisoformat(ticket["ticket_time"])
+    )
     return FiscalEvent(EventKind.SALE, ticket["ticket_number"], moment, ticket["insz"], lines)
 
 
@@ -142,13 +146,16 @@ def test_worked_example_ticket_amounts() -> None:
         assert Decimal(single.base_cents) / 100 == Decimal(expected["line_base"])
     for mode, key in ((AmountMode.BASE, "per_rate_base_cents"), (AmountMode.VAT, "per_rate_vat_cents")):
         assert rate_amounts(event.lines, mode) == tuple(ticket[key][letter] for letter in "ABCD")
-    assert plu_sha1([PluLine(x.name, x.unit_price, x.quantity, x.vat, x.uom) for x in event.lines]) == ticket[
-        "plu_sha1"
-    ]
+    assert (
+        plu_sha1([PluLine(x.name, x.unit_price, x.quantity, x.vat, x.uom) for x in event.lines])
+        == ticket["plu_sha1"]
+    )
 
 
 @pytest.mark.parametrize(
-    "variant", case(FRAMES, "hash-sign-request-worked-example")["variants"], ids=lambda v: f"{v['amount_mode']}-{v['plu_form']}"
+    "variant",
+    case(FRAMES, "hash-sign-request-worked-example")["variants"],
+    ids=lambda v: f"{v['amount_mode']}-{v['plu_form']}",
 )
 def test_worked_example_variants_built_by_the_adapter(variant: dict[str, Any]) -> None:
     item = case(FRAMES, "hash-sign-request-worked-example")
@@ -222,7 +229,8 @@ PLU_CASES = load(PLU)["cases"]
 @pytest.mark.parametrize("item", PLU_CASES, ids=[c["id"] for c in PLU_CASES])
 def test_plu_orders(item: dict[str, Any]) -> None:
     lines = [
-        PluLine(x["name"], Decimal(x["unit_price"]), Decimal(x["quantity"]), x["vat"], x["uom"]) for x in item["lines"]
+        PluLine(x["name"], Decimal(x["unit_price"]), Decimal(x["quantity"]), x["vat"], x["uom"])
+        for x in item["lines"]
     ]
     assert [line.line_string() for line in lines] == item["line_strings"]
     assert "".join(item["line_strings"]) == item["hash_input"]

@@ -239,7 +239,7 @@ class FdmV1Driver:
             self.port.write(encode_frame(data))
             self.port.flush()
             sends += 1
-            outcome, reply_data, nacks = self._await_reply(request, nacks)
+            outcome, reply_data, nacks = self._await_reply(request, data, nacks)
             if reply_data is not None:
                 exchange = Exchange(data, reply_data, sends)
                 self.last_exchange = exchange
@@ -254,8 +254,8 @@ class FdmV1Driver:
                 return reply
             failure = outcome
             current = with_retry(request, min(sends, 9))
-        if failure in ("damaged reply",):
-            raise FiscalProtocolError(f"FDM reply damaged {nacks} times")
+        if nacks:
+            raise FiscalProtocolError(f"FDM reply damaged {nacks} times, then no intact reply")
         raise FiscalUnreachableError(
             f"FDM did not answer {request.identifier} after {sends} sends ({failure})"
         )
@@ -277,7 +277,7 @@ class FdmV1Driver:
     def _matches(self, request: Request, data: str) -> bool:
         return data[:1] == request.identifier and data[1:3] == f"{request.sequence:02d}"
 
-    def _await_reply(self, request: Request, nacks: int) -> tuple[str, str | None, int]:
+    def _await_reply(self, request: Request, sent: str, nacks: int) -> tuple[str, str | None, int]:
         """Wait for ACK then the reply frame; returns (outcome, reply DATA or None, NACKs sent)."""
         settings = self.settings
         deadline = time.monotonic() + settings.ack_timeout
@@ -292,6 +292,8 @@ class FdmV1Driver:
             elif item is Control.NACK and not acked:
                 return "NACK", None, nacks
             elif isinstance(item, Frame):
+                if item.data == sent:
+                    continue  # our own request echoed by the line (loopback cable, echoing adapter)
                 if self._matches(request, item.data):
                     self.port.write(bytes((ACK,)))
                     return "reply", item.data, nacks

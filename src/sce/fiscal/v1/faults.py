@@ -22,7 +22,7 @@ class FaultKind(Enum):
     DROP_REPLY = "drop-reply"
     """The FDM processes (and signs) but the reply frame is lost; a re-send gets the stored reply."""
     CORRUPT_BCC = "corrupt-bcc"
-    """The reply is sent with a wrong BCC; the FDM re-sends it correctly after the POS's NACK."""
+    """Every send of the reply has a wrong BCC; the POS NACKs, then re-sends its request."""
     DELAY = "delay"
     """The reply leaves ARG seconds late (default 4.0, past the driver's 3.0 s reply timeout)."""
     ERROR = "error"

@@ -107,18 +107,15 @@ class EmulatorLink:
             log.info("fault drop-reply: reply to %r lost", data[:4])
             return
         frame = encode_frame(reply)
-        first = frame
         if FaultKind.CORRUPT_BCC in faults:
-            first = frame[:-1] + bytes(((frame[-1] + 1) & 0xFF,))
-        self._send_reply(first, frame)
+            frame = frame[:-1] + bytes(((frame[-1] + 1) & 0xFF,))
+        self._send_reply(frame)
 
-    def _send_reply(self, first: bytes, frame: bytes) -> None:
+    def _send_reply(self, frame: bytes) -> None:
         sends = 0
-        current = first
         while sends < self.max_sends:
-            self.stream.write(current)
+            self.stream.write(frame)
             sends += 1
-            current = frame
             outcome = self._await_ack()
             if outcome in ("ack", "new-frame"):
                 return
