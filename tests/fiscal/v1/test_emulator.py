@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sce.fiscal.v1.emulator import FdmEmulator
 from sce.fiscal.v1.emulator_store import EmulatorStore
+from sce.fiscal.v1.errors import FdmCode
 from sce.fiscal.v1.faults import Fault, FaultKind, FaultPlan, FaultSpecError, parse_fault
 from sce.fiscal.v1.messages import H_REQUEST_LAYOUT, HashSignReply, parse_reply
 from sce.fiscal.v1.vsc import hmac_sha1_hex, signature_message
@@ -146,8 +147,6 @@ def test_fill_memory_fault(store: EmulatorStore) -> None:
 
 
 def test_status_priority_and_forced_codes(store: EmulatorStore) -> None:
-    from sce.fiscal.v1.errors import FdmCode
-
     emulator = FdmEmulator(store)
     assert code_of(emulator.handle("S000", forced_error=FdmCode.NOT_OPERATIONAL)) == "208000"
     emulator.apply_device_fault(Fault(FaultKind.PULL_VSC))
@@ -242,8 +241,6 @@ OPS = st.lists(
 def test_counters_gap_free_over_random_streams_faults_and_restarts(
     tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, str]]
 ) -> None:
-    from sce.fiscal.v1.errors import FdmCode
-
     directory = tmp_path_factory.mktemp("fdm")
     store = make_store(directory / "s")
     emulator = unlocked(store)
