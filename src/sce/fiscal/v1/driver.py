@@ -226,6 +226,12 @@ class FdmV1Driver:
     # ----------------------------------------------------------------- link
 
     def _transact(self, request: Request) -> Reply:
+        try:
+            return self._exchange(request)
+        except (serial.SerialException, OSError) as exc:
+            raise FiscalUnreachableError(f"serial link to the FDM failed: {exc}") from exc
+
+    def _exchange(self, request: Request) -> Reply:
         settings = self.settings
         self.port.reset_input_buffer()
         self._items.clear()
