@@ -39,9 +39,8 @@ class EmulatorProcess:
         first = self.process.stdout.readline()
         if not first.startswith(LISTENING):
             self.process.kill()
-            raise RuntimeError(
-                f"emulator did not start: {first!r} {self.process.stderr.read() if self.process.stderr else ''}"
-            )
+            errors = self.process.stderr.read() if self.process.stderr else ""
+            raise RuntimeError(f"emulator did not start: {first!r} {errors}")
         self.path = first[len(LISTENING) :].strip()
         self.second_line = self.process.stdout.readline()
 

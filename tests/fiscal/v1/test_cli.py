@@ -1,4 +1,4 @@
-"""``sce fdm1``: the emulator as a process on a pty and on TCP, and the driver commands a dealer would type."""
+"""``sce fdm1``: the emulator as a process on a pty and on TCP; the driver commands a dealer would type."""
 
 from __future__ import annotations
 
