@@ -1,4 +1,4 @@
-"""The SCE 1.0 round-trip benchmark runs and prints its figures against its floor (figures not judged here)."""
+"""The SCE 1.0 round-trip benchmark runs and prints its figures against its floor (not judged here)."""
 
 from __future__ import annotations
 
