@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# COMMAND=DEBIAN_PACKAGE pairs the test suite needs on the machine.
+SYSTEM_PACKAGES :=
 
-.PHONY: run test lint types unit bench clean
+.PHONY: run test bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +18,7 @@ run: $(STAMP)
 	$(BIN)/sce demo
 
 test: $(STAMP)
-	./scripts/ensure-system-packages
+	./scripts/ensure-system-packages $(SYSTEM_PACKAGES)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from sce.demo import run_demo
 from sce.fiscal.v1.cli import app as fdm1_app
 
 app = typer.Typer(help="Belgian certified cash register system (SCE/GKS).", no_args_is_help=True)
 app.add_typer(fdm1_app, name="fdm1", help="SCE 1.0 serial FDM: emulator and driver.")
+
+
+DemoState = Annotated[
+    Path | None, typer.Option(help="Directory for the demo state (temporary when omitted).")
+]
+
+
+@app.command()
+def demo(state: DemoState = None) -> None:
+    """Start the demo: an SCE 1.0 FDM emulator on a pty and a short till session through it."""
+    run_demo(state)
 
 
 def main() -> None:
