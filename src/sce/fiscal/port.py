@@ -8,11 +8,12 @@ Errors are the generation-neutral classes of :mod:`sce.fiscal.errors`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 VAT_RATES: dict[str, Decimal] = {
     "A": Decimal("21"),
@@ -54,6 +55,10 @@ class FiscalLine:
     vat: str
     uom: str = "unit"
     line_total: Decimal | None = None
+    product_id: str = ""
+    department_id: str = ""
+    department_name: str = ""
+    neg_reason: str = ""
 
     def __post_init__(self) -> None:
         if self.vat not in VAT_RATES:
@@ -85,7 +90,51 @@ class FiscalReference:
 
 
 @dataclass(frozen=True, slots=True)
+class FiscalDrawer:
+    """A cash drawer (SCE 2.0 money in/out, drawer open)."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalPayment:
+    """One payment line (SCE 2.0 ``financials``): signed amount incl. VAT in EUR.
+
+    ``method`` is the payment type (CASH, CARD_UNKNOWN, ONLINE...); ``kind`` is PAYMENT, TIP, ROUNDING or
+    MONEY_IN_OUT.
+    """
+
+    method: str
+    amount: Decimal
+    name: str = ""
+    kind: str = "PAYMENT"
+    payment_id: str = "1"
+    input_method: str = "MANUAL"
+    drawer: FiscalDrawer | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("amount: must be a Decimal, never a float")
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalCostCenter:
+    """Where an order is kept (table, customer, kiosk...), SCE 2.0 ``costCenter``."""
+
+    id: str
+    type: str = "TABLE"
+    reference: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class FiscalEvent:
+    """One user action to register. Fields after ``reference`` are optional and used by SCE 2.0 only.
+
+    ``references`` lists the sales an invoice covers; ``details`` carries generation-specific input the
+    adapter merges last into its request (SCE 2.0 report figures, a cost-centre ``transfer``).
+    """
+
     kind: EventKind
     ticket_number: int
     pos_datetime: datetime
@@ -94,6 +143,18 @@ class FiscalEvent:
     training: bool = False
     terminal_id: str = ""
     reference: FiscalReference | None = None
+    payments: tuple[FiscalPayment, ...] = ()
+    cost_center: FiscalCostCenter | None = None
+    drawer: FiscalDrawer | None = None
+    language: str = ""
+    booking_period_id: str = ""
+    booking_date: date | None = None
+    ticket_medium: str = ""
+    references: tuple[FiscalReference, ...] = ()
+    invoice_number: str = ""
+    customer_vat_no: str = ""
+    report_number: int | None = None
+    details: Mapping[str, Any] | None = None
 
     @property
     def total_cents(self) -> int:
@@ -145,6 +206,8 @@ class FiscalReceipt:
     plu_hash: str = ""
     short_signature: str = ""
     verification_url: str = ""
+    footer: tuple[str, ...] = ()
+    buffer_capacity_used: Decimal | None = None
 
     @property
     def printed_counters(self) -> str:
