@@ -1,0 +1,1 @@
+"""Web applications of ``sce`` (FastAPI routers, templates and page catalogues)."""
