@@ -10,6 +10,7 @@ import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -247,26 +248,33 @@ SeqOpt = Annotated[Path | None, typer.Option(help="File keeping the last sequenc
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
+def _ask(
+    port: str,
+    seq_file: Path | None,
+    as_json: bool,
+    question: Callable[[FdmV1Driver], StatusReply | IdentificationReply | PinReply],
+) -> None:
+    """Open the port, ask one question, print the answer; errors become a clear message and exit 2."""
+    try:
+        driver = _driver(port, seq_file)
+        try:
+            _print(_describe(question(driver)), as_json)
+        finally:
+            driver.close()
+    except (FiscalError, OSError) as exc:
+        _fail(str(exc), as_json)
+
+
 @app.command()
 def status(port: PortArg, seq_file: SeqOpt = None, as_json: JsonOpt = False) -> None:
     """Ask an FDM for its status (S)."""
-    try:
-        driver = _driver(port, seq_file)
-        _print(_describe(driver.status()), as_json)
-        driver.close()
-    except (FiscalError, OSError) as exc:
-        _fail(str(exc), as_json)
+    _ask(port, seq_file, as_json, FdmV1Driver.status)
 
 
 @app.command()
 def identify(port: PortArg, seq_file: SeqOpt = None, as_json: JsonOpt = False) -> None:
     """Ask an FDM for its identification (I): firmware, protocol, VSC."""
-    try:
-        driver = _driver(port, seq_file)
-        _print(_describe(driver.identify()), as_json)
-        driver.close()
-    except (FiscalError, OSError) as exc:
-        _fail(str(exc), as_json)
+    _ask(port, seq_file, as_json, FdmV1Driver.identify)
 
 
 @app.command()
@@ -277,10 +285,9 @@ def pin(
     as_json: JsonOpt = False,
 ) -> None:
     """Unlock the VAT Signing Card: asks the status first and sends the PIN only when the FDM wants it."""
-    try:
-        driver = _driver(port, seq_file)
+
+    def unlock(driver: FdmV1Driver) -> PinReply:
         driver.status()
-        _print(_describe(driver.enter_pin(code)), as_json)
-        driver.close()
-    except (FiscalError, OSError) as exc:
-        _fail(str(exc), as_json)
+        return driver.enter_pin(code)
+
+    _ask(port, seq_file, as_json, unlock)
