@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Annotated
 
 import typer
+import uvicorn
 
 from sce.demo import run_demo
 from sce.fiscal.v1.cli import app as fdm1_app
 from sce.fiscal.v2.cli import app as fdm2_app
 from sce.fps.cli import app as fps_app
 from sce.obligation.cli import app as obligation_app
+from sce.web.obligation_pages import create_app
 
 app = typer.Typer(help="Belgian certified cash register system (SCE/GKS).", no_args_is_help=True)
 app.add_typer(fdm1_app, name="fdm1", help="SCE 1.0 serial FDM: emulator and driver.")
@@ -28,9 +31,17 @@ DemoState = Annotated[
 
 
 @app.command()
-def demo(state: DemoState = None) -> None:
-    """Start the demo: an SCE 1.0 FDM emulator on a pty and a short till session through it."""
+def demo(
+    state: DemoState = None,
+    host: Annotated[str, typer.Option(help="Address of the web pages.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port of the web pages.")] = 8000,
+) -> None:
+    """Start the demo: the web pages, an SCE 1.0 FDM emulator on a pty and a till session through it."""
+    server = uvicorn.Server(uvicorn.Config(create_app(), host=host, port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    typer.echo(f"Web pages (obligation checker, deadline planner): http://{host}:{port}/obligation/")
     run_demo(state)
+    server.should_exit = True
 
 
 def main() -> None:
