@@ -24,6 +24,7 @@ from sce.fiscal.errors import (
     PinRequiredError,
 )
 from sce.fiscal.v1.driver import FdmV1Driver, SequenceStore, open_port
+from sce.fiscal.v1.emulator import brussels_now
 from sce.fiscal.v1.emulator_store import EmulatorStore
 from sce.fiscal.v1.errors import FdmCode
 from sce.fiscal.v1.framing import ACK, NACK, Frame, FrameParser, encode_frame
@@ -244,6 +245,21 @@ def test_faults_posted_from_another_process(rig: PtyRig) -> None:
     EmulatorStore.post_fault_to(rig.emulator.store.directory, "error=208@S")
     assert rig.driver.status().header.error.code is FdmCode.NOT_OPERATIONAL
     assert rig.driver.status().header.error.code is FdmCode.OK
+
+
+def test_admin_commands_from_another_process(rig: PtyRig) -> None:
+    rig.driver.status()
+    for wrong in ("00000", "00001", "00002"):
+        with pytest.raises((InvalidPinError, CardBlockedError)):
+            rig.driver.enter_pin(wrong)
+    directory = rig.emulator.store.directory
+    EmulatorStore.post_fault_to(directory, f"unblock={TEST_PUK}")
+    EmulatorStore.post_fault_to(directory, "clock-offset=-7200")
+    assert rig.driver.status().header.error.code is FdmCode.PIN_REQUIRED
+    rig.driver.enter_pin(TEST_PIN)
+    reply = rig.driver.hash_and_sign(ticket())
+    assert reply.fdm_datetime is not None
+    assert abs((reply.fdm_datetime - brussels_now()).total_seconds() + 7200) < 5
 
 
 def test_emulator_resends_its_reply_without_ack(rig: PtyRig) -> None:

@@ -171,15 +171,23 @@ def emulate(
         store.close()
 
 
+FAULT_HELP = (
+    "KIND[=ARG][@ID][*COUNT], e.g. drop-reply@H or pull-vsc; also unblock=PUK and clock-offset=SECONDS."
+)
+
+
 @app.command("fault")
 def post_fault(
-    spec: Annotated[
-        str, typer.Argument(help="KIND[=ARG][@ID][*COUNT], e.g. drop-reply@H, pull-vsc, unblock=PUK.")
-    ],
+    spec: Annotated[str, typer.Argument(help=FAULT_HELP)],
     state: Annotated[Path, typer.Option(help="State directory of the running emulator.")],
 ) -> None:
     """Inject a fault into a running emulator (picked up at its next request)."""
-    if not spec.startswith("unblock="):
+    if spec.startswith("clock-offset="):
+        try:
+            float(spec.partition("=")[2])
+        except ValueError:
+            _fail("clock-offset takes a number of seconds, e.g. clock-offset=-3600", False)
+    elif not spec.startswith("unblock="):
         try:
             parse_fault(spec)
         except FaultSpecError as exc:

@@ -58,6 +58,12 @@ class EmulatorLink:
             if spec.startswith("unblock="):
                 self.emulator.unblock(spec.partition("=")[2])
                 continue
+            if spec.startswith("clock-offset="):
+                try:
+                    self.emulator.set_clock_offset(float(spec.partition("=")[2]))
+                except ValueError:
+                    log.warning("ignored clock offset that is not a number: %s", spec)
+                continue
             try:
                 self.add_fault(spec)
             except FaultSpecError as exc:
