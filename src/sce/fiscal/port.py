@@ -15,13 +15,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from typing import Any, Protocol, runtime_checkable
 
-VAT_RATES: dict[str, Decimal] = {
-    "A": Decimal("21"),
-    "B": Decimal("12"),
-    "C": Decimal("6"),
-    "D": Decimal("0"),
-    "X": Decimal("0"),
-}
+from sce.domain.vat import RATES
+
+#: Rate in percent per VAT letter, as the domain defines them.
+VAT_RATES: dict[str, Decimal] = {letter.value: rate for letter, rate in RATES.items()}
 CENT = Decimal("0.01")
 
 
