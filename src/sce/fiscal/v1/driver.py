@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import serial
 
@@ -90,6 +90,16 @@ REFUSALS: dict[FdmCode, type[FiscalRefusedError]] = {
     FdmCode.CLOCK_CORRUPT: NotOperationalError,
     FdmCode.VSC_INCOMPATIBLE: NoCardError,
 }
+
+
+_R = TypeVar("_R", StatusReply, IdentificationReply, PinReply, HashSignReply)
+
+
+def _expect(reply: Reply, kind: type[_R]) -> _R:
+    """The reply matched the request's identifier, so it is of the request's kind; say so if not."""
+    if not isinstance(reply, kind):
+        raise FiscalProtocolError(f"FDM answered with {type(reply).__name__}, expected {kind.__name__}")
+    return reply
 
 
 class SequenceStore:
@@ -174,12 +184,12 @@ class FdmV1Driver:
 
     def status(self) -> StatusReply:
         reply = self._transact(StatusRequest(self.sequences.next()))
-        assert isinstance(reply, StatusReply)
+        reply = _expect(reply, StatusReply)
         return reply
 
     def identify(self) -> IdentificationReply:
         reply = self._transact(IdentificationRequest(self.sequences.next()))
-        assert isinstance(reply, IdentificationReply)
+        reply = _expect(reply, IdentificationReply)
         return reply
 
     def enter_pin(self, pin: str) -> PinReply:
@@ -191,7 +201,7 @@ class FdmV1Driver:
         except ValueError as exc:
             raise InvalidFiscalRequestError(f"pin: {exc}") from exc
         reply = self._transact(request)
-        assert isinstance(reply, PinReply)
+        reply = _expect(reply, PinReply)
         self._check(reply.header.error.code, raise_pin=True)
         return reply
 
@@ -202,7 +212,7 @@ class FdmV1Driver:
         except ValueError as exc:
             raise InvalidFiscalRequestError(str(exc)) from exc
         reply = self._transact(request)
-        assert isinstance(reply, HashSignReply)
+        reply = _expect(reply, HashSignReply)
         self._check(reply.header.error.code, raise_pin=True)
         return reply
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -161,7 +161,9 @@ class EmulatorStore:
         return cls(directory, fsync=fsync)
 
     @classmethod
-    def open_or_create(cls, directory: Path, make_device: Any, *, fsync: bool = True) -> EmulatorStore:
+    def open_or_create(
+        cls, directory: Path, make_device: Callable[[], DeviceIdentity], *, fsync: bool = True
+    ) -> EmulatorStore:
         directory = Path(directory)
         if (directory / "device.json").exists():
             return cls(directory, fsync=fsync)

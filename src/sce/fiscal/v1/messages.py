@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from enum import Enum
 
@@ -404,7 +404,6 @@ class HashSignReply:
     event_counter: int = 0
     total_counter: int = 0
     signature: str = ""
-    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def encode(self) -> str:
         stamp = self.fdm_datetime.strftime("%Y%m%d%H%M%S") if self.fdm_datetime else "0" * 14
