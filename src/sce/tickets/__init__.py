@@ -1,0 +1,25 @@
+"""Tickets: one model of what the customer receives, rendered to text, HTML and PDF in NL, FR, DE or EN."""
+
+from sce.tickets.model import (
+    ControlData,
+    Ticket,
+    TicketError,
+    TicketKind,
+    TicketLine,
+    TicketPayment,
+    TicketSettings,
+    TicketVatRow,
+    build_ticket,
+)
+
+__all__ = [
+    "ControlData",
+    "Ticket",
+    "TicketError",
+    "TicketKind",
+    "TicketLine",
+    "TicketPayment",
+    "TicketSettings",
+    "TicketVatRow",
+    "build_ticket",
+]

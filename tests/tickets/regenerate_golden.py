@@ -1,0 +1,19 @@
+"""Write the golden text tickets: ``python -m tests.tickets.regenerate_golden``; review every diff."""
+
+from __future__ import annotations
+
+from sce.tickets.render_text import render_text
+from tests.tickets.support import GOLDEN, WIDE_CASES, cases, golden_path, ticket
+
+
+def main() -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    for kind, generation, lang in cases():
+        golden_path(kind, generation, lang).write_text(render_text(ticket(kind, generation, lang)), "utf-8")
+    for kind, generation, lang in WIDE_CASES:
+        path = golden_path(kind, generation, lang, 48)
+        path.write_text(render_text(ticket(kind, generation, lang), 48), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Ticket test data: the settings, events and FDM answers of each ticket type in both generations.
+
+The 2.0 sale is the worked example A of the FDM 2.0 notes (Dry Martini, Burger of the Chef, FDM
+FOD01000001); the 1.0 sale is the worked example 11.4 of the serial notes (FDM RET02000123).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from sce.fiscal.port import (
+    EventKind,
+    FiscalCostCenter,
+    FiscalEvent,
+    FiscalLine,
+    FiscalPayment,
+    FiscalReceipt,
+    FiscalReference,
+    VatAmounts,
+    split_vat,
+)
+from sce.tickets.i18n import LANGUAGES, Lang
+from sce.tickets.model import Ticket, TicketSettings, build_ticket
+
+GOLDEN = Path(__file__).parent / "golden"
+KINDS = ("vat", "refund", "pro_forma", "provisional_bill", "training", "copy", "work_in")
+GENERATIONS = (1, 2)
+CEST = timezone(timedelta(hours=2))
+CET = timezone(timedelta(hours=1))
+INSZ = "75061189702"
+ALIAS = "Maria"
+V1_SIGNATURE = "325EA6137927E9F60CD0A091443A812E0F004E90"
+V2_SHORT = "ACFDA20CF8383CB4CA8841ACA11327B3CB3B5F96"
+V2_URL = f"https://fps.example.test/verify/FOD01000001/15/59/{V2_SHORT}"
+V2_REFUND_URL = f"https://fps.example.test/verify/FOD01000001/16/60/{V2_SHORT}"
+V2_FOOTER = ("fps.example.test",)
+
+
+def settings(generation: int, lang: Lang) -> TicketSettings:
+    """The issuer, establishment and POS of the examples."""
+    return TicketSettings(
+        generation=generation,
+        issuer_name="Drinks & Nibbles BV",
+        issuer_address=("Parkstraat 1", "1000 Brussel"),
+        vat_number="BE0000000097",
+        establishment_name="Brasserie Parkzicht",
+        establishment_number="2000000042",
+        pos_production_number="CPOS0031234567" if generation == 2 else "BODO0011A2B3C4",
+        software_version="1.8.3",
+        terminal_id="TER-2-DIN",
+        device_id="1631678d-7a85-4ac3-b296-bb4565e873fe" if generation == 2 else "",
+        language=lang,
+    )
+
+
+def _lines(generation: int, sign: int = 1) -> tuple[FiscalLine, ...]:
+    if generation == 2:
+        return (
+            FiscalLine("Dry Martini", Decimal(2 * sign), Decimal("12.00"), "A"),
+            FiscalLine(
+                "Burger of the Chef", Decimal(sign), Decimal("30.00"), "B", line_total=Decimal(28 * sign)
+            ),
+        )
+    return (
+        FiscalLine("DAGSOEP", Decimal(sign), Decimal("5.00"), "B"),
+        FiscalLine("SEIZOENSSUGGESTIE", Decimal(sign), Decimal("20.00"), "B"),
+        FiscalLine("CRÈME BRULÉE", Decimal(sign), Decimal("5.00"), "B"),
+    )
+
+
+def _payments(generation: int, sign: int = 1) -> tuple[FiscalPayment, ...]:
+    if generation == 2 and sign < 0:
+        return (FiscalPayment("CASH", Decimal(-52), "CONTANT"),)
+    if generation == 2:
+        return (
+            FiscalPayment("CASH", Decimal(60 * sign), "CONTANT"),
+            FiscalPayment("CASH", Decimal(-8 * sign), "CONTANT"),
+            FiscalPayment("CARD_DEBIT", Decimal(2 * sign), "BANCONTACT", kind="TIP"),
+        )
+    return (FiscalPayment("CASH", Decimal(30 * sign), "CONTANT"),)
+
+
+ORIGINAL_V2 = FiscalReference("FOD01000001", datetime(2024, 7, 29, 11, 0, 8, tzinfo=UTC), "N", 15, 59)
+ORIGINAL_V1 = FiscalReference("RET02000123", datetime(2024, 1, 15, 12, 30, 46, tzinfo=CET), "NS", 12, 345)
+
+_LABELS = {
+    1: {
+        "vat": "NS",
+        "refund": "NR",
+        "pro_forma": "PS",
+        "provisional_bill": "PS",
+        "training": "TS",
+        "copy": "CS",
+        "work_in": "NS",
+    },
+    2: {
+        "vat": "N",
+        "refund": "N",
+        "pro_forma": "P",
+        "provisional_bill": "P",
+        "training": "T",
+        "copy": "C",
+        "work_in": "S",
+    },
+}
+#: The FDM's counters per ticket type: (counter of the label, total counter).
+_COUNTERS = {
+    1: {
+        "vat": (12, 345),
+        "refund": (3, 346),
+        "pro_forma": (40, 347),
+        "provisional_bill": (41, 348),
+        "training": (5, 349),
+        "copy": (1, 350),
+        "work_in": (13, 351),
+    },
+    2: {
+        "vat": (15, 59),
+        "refund": (16, 60),
+        "pro_forma": (7, 61),
+        "provisional_bill": (8, 62),
+        "training": (3, 63),
+        "copy": (1, 64),
+        "work_in": (20, 65),
+    },
+}
+_EVENT_KINDS = {
+    "vat": EventKind.SALE,
+    "refund": EventKind.SALE,
+    "pro_forma": EventKind.ORDER,
+    "provisional_bill": EventKind.PRE_BILL,
+    "training": EventKind.SALE,
+    "copy": EventKind.COPY,
+    "work_in": EventKind.WORK_IN,
+}
+
+
+def event(kind: str, generation: int, lang: Lang) -> FiscalEvent:
+    """The event of ticket type ``kind``: a sale, its refund, an order, a bill, a training sale..."""
+    sign = -1 if kind == "refund" else 1
+    pos_time = (
+        datetime(2024, 7, 29, 13, 0, tzinfo=CEST)
+        if generation == 2
+        else datetime(2024, 1, 15, 12, 30, 45, tzinfo=CET)
+    )
+    lines = _lines(generation, sign)
+    if kind == "work_in":
+        lines = (FiscalLine("WORK IN", Decimal(1), Decimal(0), "D"),) if generation == 1 else ()
+    reference = None
+    if kind in ("refund", "copy"):
+        reference = ORIGINAL_V2 if generation == 2 else ORIGINAL_V1
+    return FiscalEvent(
+        kind=_EVENT_KINDS[kind],
+        ticket_number=1000 if generation == 2 else 42,
+        pos_datetime=pos_time,
+        employee_id=INSZ,
+        lines=lines,
+        training=kind == "training",
+        terminal_id="TER-2-DIN",
+        reference=reference,
+        payments=_payments(generation, sign) if kind in ("vat", "refund", "training", "copy") else (),
+        cost_center=FiscalCostCenter("5", "TABLE", "order-00043") if generation == 2 else None,
+        language=lang.upper() if generation == 2 else "",
+    )
+
+
+def receipt(kind: str, generation: int, fiscal_event: FiscalEvent) -> FiscalReceipt:
+    """The FDM's answer to ``fiscal_event``; signatures only where the FDM gives them."""
+    label = _LABELS[generation][kind]
+    sale = kind in ("vat", "refund")
+    if generation == 1:
+        return FiscalReceipt(
+            generation=1,
+            fdm_id="RET02000123",
+            fdm_datetime=datetime(2024, 1, 15, 12, 30, 46, tzinfo=CET),
+            event_label=label,
+            event_counter=_COUNTERS[1][kind][0],
+            total_counter=_COUNTERS[1][kind][1],
+            signature=V1_SIGNATURE,
+            request="H01...",
+            reply="H01...",
+            vat=split_vat(fiscal_event.lines),
+            vsc_id="0887456321-002",
+            plu_hash="046bfc9425c488b9fe31b78820c21a70ae28005a",
+        )
+    sign = -1 if kind == "refund" else 1
+    vat = (
+        {
+            "A": VatAmounts("A", 1983 * sign, 417 * sign),
+            "B": VatAmounts("B", 2500 * sign, 300 * sign),
+        }
+        if kind in ("vat", "refund", "training")
+        else {}
+    )
+    return FiscalReceipt(
+        generation=2,
+        fdm_id="FOD01000001",
+        fdm_datetime=datetime(2024, 7, 29, 11, 0, 8, tzinfo=UTC),
+        event_label=label,
+        event_counter=_COUNTERS[2][kind][0],
+        total_counter=_COUNTERS[2][kind][1],
+        signature="jtA78J/WwBeA9ty1MK+irfx1kHs3WvUPJ59NNQ2skjOOtLrmODm4qD1eBu1YZqjRg7O/qz3+pxfBrGFByl9Stw==",
+        request="{}",
+        reply="{}",
+        vat=vat,
+        short_signature=V2_SHORT if sale else "",
+        verification_url=(V2_REFUND_URL if kind == "refund" else V2_URL) if sale else "",
+        footer=V2_FOOTER if sale else (),
+    )
+
+
+def ticket(kind: str, generation: int, lang: Lang) -> Ticket:
+    """The ticket of type ``kind`` in ``generation`` and ``lang``, as the POS builds it."""
+    fiscal_event = event(kind, generation, lang)
+    return build_ticket(
+        fiscal_event, receipt(kind, generation, fiscal_event), settings(generation, lang), ALIAS
+    )
+
+
+def cases() -> list[tuple[str, int, Lang]]:
+    """Every ticket type x generation x language of the golden files."""
+    return [(kind, generation, lang) for kind in KINDS for generation in GENERATIONS for lang in LANGUAGES]
+
+
+def golden_path(kind: str, generation: int, lang: Lang, width: int = 42) -> Path:
+    suffix = "" if width == 42 else f"-{width}"
+    return GOLDEN / f"{kind}-sce{generation}-{lang}{suffix}.txt"
+
+
+#: The 48-column goldens: one VAT ticket and one non-VAT ticket per generation.
+WIDE_CASES: list[tuple[str, int, Lang]] = [
+    ("vat", 1, "nl"),
+    ("vat", 2, "fr"),
+    ("pro_forma", 2, "de"),
+    ("copy", 1, "en"),
+]
