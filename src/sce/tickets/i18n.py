@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_date, format_time
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 
@@ -82,5 +82,5 @@ class TicketLanguage:
         """Date (4-digit year) and time to the second; an aware time is shown in Belgian time."""
         if value.tzinfo is not None:
             value = value.astimezone(BRUSSELS)
-        day = format_skeleton("yyyyMMdd", value, locale=self.locale)
+        day = format_date(value, "dd.MM.yyyy" if self.lang == "de" else "dd/MM/yyyy", locale=self.locale)
         return f"{day} {format_time(value, 'HH:mm:ss', locale=self.locale)}".translate(_SPACES)
