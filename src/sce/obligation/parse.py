@@ -104,20 +104,24 @@ def _days(value: object, field: str) -> int:
     return int(number)
 
 
-def _place(value: object, field: str) -> Place:
+_E = TypeVar("_E", Place, SpecialCase)
+
+
+def _choice(value: object, field: str, kind: type[_E], also: str = "") -> _E:
+    """One value of the enumeration ``kind`` (a missing value reads as the empty member)."""
     try:
-        return Place(str(value)) if isinstance(value, str) else Place("")
+        return kind(str(value)) if isinstance(value, str) else kind("")
     except ValueError:
-        allowed = ", ".join(p.value for p in Place)
-        raise ObligationInputError(field, f"must be one of {allowed}") from None
+        allowed = ", ".join(member.value for member in kind)
+        raise ObligationInputError(field, f"must be one of {allowed}{also}") from None
+
+
+def _place(value: object, field: str) -> Place:
+    return _choice(value, field, Place)
 
 
 def _special_case(value: object, field: str) -> SpecialCase:
-    try:
-        return SpecialCase(str(value)) if isinstance(value, str) else SpecialCase("")
-    except ValueError:
-        allowed = ", ".join(s.value for s in SpecialCase)
-        raise ObligationInputError(field, f"must be one of {allowed} or null") from None
+    return _choice(value, field, SpecialCase, " or null")
 
 
 def _activity(value: object, field: str) -> Activity:
