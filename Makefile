@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# COMMAND=DEBIAN_PACKAGE pairs the test suite needs on the machine.
-SYSTEM_PACKAGES :=
+# COMMAND=DEBIAN_PACKAGE pairs the test suite needs on the machine (COMMAND may be a path pattern).
+SYSTEM_PACKAGES := chromium=chromium chromedriver=chromium-driver pdftoppm=poppler-utils \
+	'/usr/lib/postgresql/*/bin/postgres=postgresql'
 
 .PHONY: run test bench clean
 
