@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import Any
 
 from sce.domain.catalogue import Language, Modifier, Product, Unit
 from sce.domain.errors import DomainError
@@ -526,3 +527,77 @@ def refund(
 
 def totals_of(orders: Iterable[Order]) -> Money:
     return Money.sum(order.total for order in orders)
+
+
+def _line_to_dict(line: OrderLine) -> dict[str, Any]:
+    return {
+        "number": line.number,
+        "product_id": line.product_id,
+        "name": line.name,
+        "department_id": line.department_id,
+        "quantity": str(line.quantity),
+        "unit_price": line.unit_price.cents,
+        "vat": line.vat.value,
+        "unit": line.unit.value,
+        "reason": line.reason.value if line.reason else None,
+        "corrects": line.corrects,
+        "discount_of": line.discount_of,
+        "parent": line.parent,
+        "seat": line.seat,
+        "notes": list(line.notes),
+    }
+
+
+def _line_from_dict(value: Mapping[str, Any]) -> OrderLine:
+    return OrderLine(
+        number=int(value["number"]),
+        product_id=str(value["product_id"]),
+        name=str(value["name"]),
+        department_id=str(value["department_id"]),
+        quantity=Decimal(value["quantity"]),
+        unit_price=Money(int(value["unit_price"])),
+        vat=VatLetter(value["vat"]),
+        unit=Unit(value["unit"]),
+        reason=LineReason(value["reason"]) if value.get("reason") else None,
+        corrects=value.get("corrects"),
+        discount_of=value.get("discount_of"),
+        parent=value.get("parent"),
+        seat=value.get("seat"),
+        notes=tuple(value.get("notes", ())),
+    )
+
+
+def order_to_dict(order: Order) -> dict[str, Any]:
+    """The whole order as a JSON value (stored between requests)."""
+    return {
+        "order_id": order.order_id,
+        "cost_centre": {
+            "type": order.cost_centre.type.value,
+            "id": order.cost_centre.id,
+            "reference": order.cost_centre.reference,
+        },
+        "consumption": order.consumption.value,
+        "lines": [_line_to_dict(line) for line in order.lines],
+        "rounds": [[line.number for line in r.lines] for r in order.rounds],
+        "signed": len(order.lines) - len(order.pending()),
+        "closed": order.closed,
+    }
+
+
+def order_from_dict(value: Mapping[str, Any]) -> Order:
+    centre = value["cost_centre"]
+    order = Order(
+        str(value["order_id"]),
+        CostCentre(CostCentreType(centre["type"]), str(centre["id"]), str(centre.get("reference", ""))),
+        Consumption(value["consumption"]),
+    )
+    lines = [_line_from_dict(line) for line in value["lines"]]
+    order._lines = lines
+    by_number = {line.number: line for line in lines}
+    order._rounds = [
+        Round(index, tuple(by_number[n] for n in numbers))
+        for index, numbers in enumerate(value.get("rounds", ()), start=1)
+    ]
+    order._signed = int(value.get("signed", 0))
+    order.closed = bool(value.get("closed", False))
+    return order

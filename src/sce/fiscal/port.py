@@ -247,4 +247,15 @@ class FiscalModule(Protocol):
         """Whether this generation signs events of ``kind`` (SCE 1.0 journals the others only)."""
         ...
 
-    def sign(self, event: FiscalEvent) -> FiscalReceipt: ...
+    def prepare(self, event: FiscalEvent) -> str:
+        """What to keep durably before sending ``event`` so it can be re-sent identically after a crash
+        (SCE 1.0: the exact H request with its sequence number; SCE 2.0: nothing, the event suffices)."""
+        ...
+
+    def sign(self, event: FiscalEvent, prepared: str = "") -> FiscalReceipt:
+        """Sign ``event``, sending exactly ``prepared`` when given (from :meth:`prepare`)."""
+        ...
+
+    def resume(self, event: FiscalEvent, prepared: str) -> FiscalReceipt:
+        """Send a prepared event again after a crash; the FDM answers what it signed, never signs twice."""
+        ...

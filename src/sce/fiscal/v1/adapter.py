@@ -9,7 +9,7 @@ an identification request. Other events are not signed by a 1.0 FDM and are jour
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 from zoneinfo import ZoneInfo
@@ -18,7 +18,14 @@ from sce.fiscal.errors import InvalidFiscalRequestError, UnsupportedEventError
 from sce.fiscal.port import DeviceInfo, EventKind, FiscalEvent, FiscalLine, FiscalReceipt, split_vat
 from sce.fiscal.v1.driver import FdmV1Driver
 from sce.fiscal.v1.errors import FdmCode, Severity
-from sce.fiscal.v1.messages import AmountOverflowError, EventLabel, HashSignRequest, format_amount
+from sce.fiscal.v1.messages import (
+    AmountOverflowError,
+    EventLabel,
+    HashSignReply,
+    HashSignRequest,
+    format_amount,
+    parse_request,
+)
 from sce.fiscal.v1.plu import PluLine, plu8, plu_field, plu_sha1
 
 
@@ -49,6 +56,9 @@ class V1Settings:
 
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
+#: Retry digit of a request re-sent after a POS crash: above the digits of the first sends.
+RESUME_RETRY = 5
+
 _PRO_FORMA = frozenset({EventKind.ORDER, EventKind.PRE_BILL, EventKind.COST_CENTER_CHANGE})
 _SIGNED = frozenset({EventKind.SALE, EventKind.WORK_IN, EventKind.WORK_OUT, EventKind.COPY} | _PRO_FORMA)
 WORK_LINES = {
@@ -169,7 +179,40 @@ class FdmV1Module:
         )
         return request, sha1
 
-    def sign(self, event: FiscalEvent) -> FiscalReceipt:
+    def prepare(self, event: FiscalEvent) -> str:
+        """The exact H request for ``event`` with the next sequence number, to keep before sending."""
+        if event.kind not in WORK_LINES and not self.supports(event.kind):
+            raise UnsupportedEventError(f"{event.kind.value} is not signed by an SCE 1.0 FDM")
+        request, _sha1 = self.build_request(event, self.driver.sequences.next())
+        return request.encode()
+
+    def _prepared(self, event: FiscalEvent, prepared: str) -> tuple[HashSignRequest, str]:
+        try:
+            sent = parse_request(prepared)
+        except ValueError as exc:
+            raise InvalidFiscalRequestError(f"prepared request: {exc}") from exc
+        if not isinstance(sent, HashSignRequest):
+            raise InvalidFiscalRequestError("prepared request: not an H request")
+        request, sha1 = self.build_request(event, sent.sequence)
+        if request.encode()[4:] != prepared[4:]:
+            raise InvalidFiscalRequestError("prepared request: does not match the event")
+        return replace(request, retry=sent.retry), sha1
+
+    def resume(self, event: FiscalEvent, prepared: str) -> FiscalReceipt:
+        """Send a prepared request again after a crash: the FDM replays its answer if it signed it."""
+        request, sha1 = self._prepared(event, prepared)
+        return self._receipt(
+            event, self.driver.hash_and_sign_request(replace(request, retry=RESUME_RETRY)), sha1
+        )
+
+    def sign(self, event: FiscalEvent, prepared: str = "") -> FiscalReceipt:
+        if event.kind in WORK_LINES:
+            self.driver.identify()  # certified clients ask for identification before a work in/out
+        if event.kind not in WORK_LINES and not self.supports(event.kind):
+            raise UnsupportedEventError(f"{event.kind.value} is not signed by an SCE 1.0 FDM")
+        if prepared:
+            request, sha1 = self._prepared(event, prepared)
+            return self._receipt(event, self.driver.hash_and_sign_request(request), sha1)
         built: dict[str, str] = {}
 
         def build(sequence: int) -> HashSignRequest:
@@ -177,11 +220,9 @@ class FdmV1Module:
             built["sha1"] = sha1
             return request
 
-        if event.kind in WORK_LINES:
-            self.driver.identify()  # certified clients ask for identification before a work in/out
-        if event.kind not in WORK_LINES and not self.supports(event.kind):
-            raise UnsupportedEventError(f"{event.kind.value} is not signed by an SCE 1.0 FDM")
-        reply = self.driver.hash_and_sign(build)
+        return self._receipt(event, self.driver.hash_and_sign(build), built["sha1"])
+
+    def _receipt(self, event: FiscalEvent, reply: HashSignReply, sha1: str) -> FiscalReceipt:
         exchange = self.driver.last_exchange
         assert exchange is not None and reply.fdm_datetime is not None and reply.label is not None
         lines = (WORK_LINES[event.kind],) if event.kind in WORK_LINES else event.lines
@@ -202,5 +243,5 @@ class FdmV1Module:
             vat=split_vat(lines),
             warnings=warnings,
             vsc_id=reply.vsc_id,
-            plu_hash=plu8(built["sha1"]),
+            plu_hash=plu8(sha1),
         )

@@ -211,6 +211,14 @@ class FdmV1Driver:
             request = build(self.sequences.next())
         except ValueError as exc:
             raise InvalidFiscalRequestError(str(exc)) from exc
+        return self.hash_and_sign_request(request)
+
+    def hash_and_sign_request(self, request: HashSignRequest) -> HashSignReply:
+        """Send a request built earlier (kept by the POS before sending, re-sent after a crash).
+
+        A re-send carries the same sequence number and a higher retry digit, so an FDM that already
+        signed it answers with its stored reply and signs nothing again.
+        """
         reply = self._transact(request)
         reply = _expect(reply, HashSignReply)
         self._check(reply.header.error.code, raise_pin=True)
@@ -269,7 +277,7 @@ class FdmV1Driver:
                     self.check_status(reply)
                 return reply
             failure = outcome
-            current = with_retry(request, min(sends, 9))
+            current = with_retry(request, min(request.retry + sends, 9))
         if nacks:
             raise FiscalProtocolError(f"FDM reply damaged {nacks} times, then no intact reply")
         raise FiscalUnreachableError(

@@ -239,7 +239,17 @@ class FdmV2Module:
             return report
         return {}
 
-    def sign(self, event: FiscalEvent) -> FiscalReceipt:
+    def prepare(self, event: FiscalEvent) -> str:
+        """Nothing to keep besides the event: the FDM recognises a repeated event by its key."""
+        if event.kind not in MUTATIONS:
+            raise FdmInvalidRequestError(f"kind: {event.kind.value} has no mutation")
+        return ""
+
+    def resume(self, event: FiscalEvent, prepared: str) -> FiscalReceipt:
+        """The same event again: an FDM that signed it answers its stored result (DUPLICATE_REQUEST)."""
+        return self.sign(event, prepared)
+
+    def sign(self, event: FiscalEvent, prepared: str = "") -> FiscalReceipt:
         mutation = MUTATIONS[event.kind]
         exchange = self.client.sign(mutation, self.request_data(event), training=event.training)
         result = exchange.data["signResult"]
