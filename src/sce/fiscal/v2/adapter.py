@@ -104,6 +104,25 @@ def _transaction(event: FiscalEvent) -> dict[str, Any]:
     return {"transactionLines": lines, "transactionTotal": float(total)}
 
 
+def _lines_transaction(lines: list[FiscalLine], reason: str) -> dict[str, Any]:
+    total = sum((line.total for line in lines), Decimal(0))
+    return {"transactionLines": [_line(line, reason) for line in lines], "transactionTotal": float(total)}
+
+
+#: ``details`` key of a generation-neutral cost-centre change: the centre the positive lines go to.
+TARGET_COST_CENTER = "target_cost_center"
+
+
+def _transfer(event: FiscalEvent, source: dict[str, Any], target: dict[str, Any]) -> dict[str, Any]:
+    """``transfer.from`` = the negative lines on the source, ``transfer.to`` = the positive ones."""
+    outs = [line for line in event.lines if line.quantity < 0]
+    ins = [line for line in event.lines if line.quantity >= 0]
+    return {
+        "from": [{"costCenter": source, "transaction": _lines_transaction(outs, "COST_CENTER_CHANGE")}],
+        "to": [{"costCenter": target, "transaction": _lines_transaction(ins, "COST_CENTER_CHANGE")}],
+    }
+
+
 def _payment(payment: FiscalPayment, kind: str | None = None) -> dict[str, Any]:
     line: dict[str, Any] = {
         "id": payment.payment_id,
@@ -172,7 +191,7 @@ class FdmV2Module:
             "employeeId": event.employee_id,
         }
         data.update(self._specific(event))
-        data.update(dict(event.details or {}))
+        data.update({k: v for k, v in (event.details or {}).items() if k != TARGET_COST_CENTER})
         return {key: value for key, value in data.items() if value is not None}
 
     def _specific(self, event: FiscalEvent) -> dict[str, Any]:
@@ -194,6 +213,9 @@ class FdmV2Module:
                 "costCenter": centre,
                 "fdmRef": ref,
             }
+        target = (event.details or {}).get(TARGET_COST_CENTER)
+        if kind is EventKind.COST_CENTER_CHANGE and centre is not None and target is not None:
+            return {"transfer": _transfer(event, centre, dict(target))}
         if kind is EventKind.ORDER:
             if centre is None:
                 raise FdmInvalidRequestError("cost_center: an order belongs to a cost centre")
