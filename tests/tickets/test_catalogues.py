@@ -11,6 +11,8 @@ from babel.messages.pofile import read_po
 from sce.tickets.i18n import LANGUAGES, TicketLanguage, parse_language
 from sce.tickets.layout import NOT_VALID
 from sce.tickets.model import KIND_LABELS
+from sce.tickets.report_model import REPORT_HEADINGS
+from sce.tickets.reports import REASON_LABELS
 
 
 def _catalog(lang: str) -> Catalog:
@@ -53,3 +55,10 @@ def test_language_codes_of_the_fdm_are_accepted_and_others_refused() -> None:
     assert parse_language(" de ") == "de"
     with pytest.raises(ValueError, match="language"):
         parse_language("ES")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_report_heading_and_reason_is_in_the_catalogue(lang: str) -> None:
+    ids = {message_id for message_id, _context in _ids(_catalog(lang))}
+    for label in [*REPORT_HEADINGS.values(), *REASON_LABELS.values()]:
+        assert label in ids, label

@@ -1,4 +1,8 @@
-"""Tickets: one model of what the customer receives, rendered to text, HTML and PDF in NL, FR, DE or EN."""
+"""Tickets: one model of what the customer receives, rendered to text, HTML and PDF in NL, FR, DE or EN.
+
+Also X/Z reports (``reports``), kitchen/bar tickets (``kitchen``), ESC/POS printing (``printing``) and
+the e-mailed digital ticket (``mail``).
+"""
 
 from sce.tickets.model import (
     ControlData,

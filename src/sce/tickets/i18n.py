@@ -7,7 +7,7 @@ Numbers, dates and amounts follow the Belgian locale of the language (nl_BE, fr_
 from __future__ import annotations
 
 import functools
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
 from typing import Final
@@ -78,9 +78,13 @@ class TicketLanguage:
         """A VAT rate in percent: ``21%``."""
         return format_decimal(value, "0.##", locale=self.locale) + "%"
 
+    def day(self, value: date) -> str:
+        """A date with a four-digit year: ``29/07/2024``, German ``29.07.2024``."""
+        return format_date(value, "dd.MM.yyyy" if self.lang == "de" else "dd/MM/yyyy", locale=self.locale)
+
     def date_time(self, value: datetime) -> str:
         """Date (4-digit year) and time to the second; an aware time is shown in Belgian time."""
         if value.tzinfo is not None:
             value = value.astimezone(BRUSSELS)
-        day = format_date(value, "dd.MM.yyyy" if self.lang == "de" else "dd/MM/yyyy", locale=self.locale)
+        day = self.day(value)
         return f"{day} {format_time(value, 'HH:mm:ss', locale=self.locale)}".translate(_SPACES)

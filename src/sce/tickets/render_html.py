@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
-from sce.tickets.i18n import TicketLanguage
+from sce.tickets.i18n import Lang, TicketLanguage
 from sce.tickets.layout import Row, RowKind, ticket_rows
 from sce.tickets.model import Ticket
 from sce.tickets.qr import qr_png
@@ -51,11 +52,16 @@ def _template() -> Template:
     return environment.get_template("ticket.html")
 
 
+def render_rows_html(rows: Iterable[Row], lang: Lang, title: str) -> str:
+    """Rows (of a ticket or report) as a self-contained HTML page in ``lang``."""
+    blocks = _Blocks()
+    for row in rows:
+        blocks.add(row)
+    return _template().render(lang=lang, title=title, blocks=blocks.items)
+
+
 def render_html(ticket: Ticket) -> str:
     """The ticket as a self-contained HTML page (for the screen and the body of a digital ticket)."""
-    blocks = _Blocks()
-    for row in ticket_rows(ticket):
-        blocks.add(row)
     t = TicketLanguage(ticket.language)
     title = t.title(ticket.labels[0], ticket.generation) if ticket.labels else ""
-    return _template().render(lang=ticket.language, title=title, blocks=blocks.items)
+    return render_rows_html(ticket_rows(ticket), ticket.language, title)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
 
 from fpdf import FPDF
 
@@ -85,10 +87,9 @@ def _draw(pdf: FPDF, row: Row, width: float) -> None:
         pdf.multi_cell(width, LINE - 1, cells[0], align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def render_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
-    """The ticket as a one-page PDF, 80 mm wide; ``compress=False`` leaves the text readable in the file."""
-    rows = ticket_rows(ticket)
-    pdf = FPDF(unit="mm", format=(PAGE_WIDTH, _height(rows)))
+def render_rows_pdf(rows: Sequence[Row], title: str, created: datetime, *, compress: bool = True) -> bytes:
+    """Rows (of a ticket or report) as a one-page PDF, 80 mm wide, with ``title`` and creation date."""
+    pdf = FPDF(unit="mm", format=(PAGE_WIDTH, _height(tuple(rows))))
     pdf.core_fonts_encoding = ENCODING
     pdf.set_compression(compress)
     pdf.set_margins(MARGIN, MARGIN, MARGIN)
@@ -97,13 +98,18 @@ def render_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
     width = PAGE_WIDTH - 2 * MARGIN
     for row in rows:
         _draw(pdf, row, width)
-    t = TicketLanguage(ticket.language)
-    title = t.title(ticket.labels[0], ticket.generation) if ticket.labels else ""
-    pdf.set_title(to_core_font(f"{title} {ticket.ticket_number}"))
-    pdf.set_creation_date(
-        ticket.pos_datetime if ticket.pos_datetime.tzinfo else ticket.pos_datetime.astimezone()
-    )
+    pdf.set_title(to_core_font(title))
+    pdf.set_creation_date(created if created.tzinfo else created.astimezone())
     return bytes(pdf.output())
 
 
-__all__ = ["render_pdf", "to_core_font"]
+def render_pdf(ticket: Ticket, *, compress: bool = True) -> bytes:
+    """The ticket as a one-page PDF, 80 mm wide; ``compress=False`` leaves the text readable in the file."""
+    t = TicketLanguage(ticket.language)
+    title = t.title(ticket.labels[0], ticket.generation) if ticket.labels else ""
+    return render_rows_pdf(
+        ticket_rows(ticket), f"{title} {ticket.ticket_number}", ticket.pos_datetime, compress=compress
+    )
+
+
+__all__ = ["render_pdf", "render_rows_pdf", "to_core_font"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 
 from sce.tickets.layout import Row, ticket_rows
 from sce.tickets.model import Ticket
@@ -48,11 +49,16 @@ def render_row(row: Row, width: int) -> list[str]:
     return _columns(row.cells, width)
 
 
+def render_rows(rows: Iterable[Row], width: int) -> str:
+    """Rows (of a ticket, report or kitchen ticket) as text lines of at most ``width`` characters."""
+    lines: list[str] = []
+    for row in rows:
+        lines.extend(render_row(row, width))
+    return "\n".join(lines) + "\n"
+
+
 def render_text(ticket: Ticket, width: int = 42) -> str:
     """The ticket as text lines of at most ``width`` characters, ending with a newline."""
     if width not in WIDTHS:
         raise ValueError(f"width: {width} is not one of {WIDTHS}")
-    lines: list[str] = []
-    for row in ticket_rows(ticket):
-        lines.extend(render_row(row, width))
-    return "\n".join(lines) + "\n"
+    return render_rows(ticket_rows(ticket), width)
