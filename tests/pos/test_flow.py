@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import text
 
+from sce.domain.errors import DomainError
 from sce.domain.money import Money
 from sce.domain.orders import CostCentre, CostCentreType
 from sce.domain.payments import PaymentMethod, Tender, Tip
@@ -92,6 +94,9 @@ def test_z_report_closes_the_day(rig: Rig) -> None:
     pos.clock_in(MANAGER, "T1")
     pos.quick_sale(MANAGER, "T1", [("BEER", Decimal(2))], [Tender(PaymentMethod.CASH, Money(700))])
     pos.drawer_open(MANAGER, "T1")
+    with pytest.raises(DomainError, match="USERS_CLOCKED_IN"):
+        pos.report("turnover", "Z", MANAGER, "T1")
+    pos.clock_out(MANAGER, "T1")
     made = pos.report("turnover", "Z", MANAGER, "T1")
     kinds = [m.event.kind.value for m in made]
     assert kinds == ["REPORT_TURNOVER_Z", "REPORT_USER_Z"]

@@ -263,7 +263,9 @@ class Tx:
 
     def open_orders(self) -> list[StoredOrder]:
         rows = self.c.execute(
-            select(t.orders).where(t.orders.c.status != "closed").order_by(t.orders.c.cost_center_id)
+            select(t.orders)
+            .where(t.orders.c.status.in_(("open", "signing")))
+            .order_by(t.orders.c.cost_center_id)
         ).all()
         return [
             StoredOrder(r.order_id, int(r.version), r.status, json.loads(r.body), r.ticket_number)
@@ -365,8 +367,12 @@ class Tx:
 
     # ----- reading the journal -----
 
-    def journal_bodies(self, **where: Any) -> Iterator[dict[str, Any]]:
-        query = select(t.journal.c.body).order_by(t.journal.c.seq)
+    def journal_head(self) -> int:
+        """The ``seq`` of the last journal record (0 when empty)."""
+        return self._head("journal")[0]
+
+    def journal_bodies(self, *, after_seq: int = 0, **where: Any) -> Iterator[dict[str, Any]]:
+        query = select(t.journal.c.body).where(t.journal.c.seq > after_seq).order_by(t.journal.c.seq)
         for name, value in where.items():
             query = query.where(getattr(t.journal.c, name) == value)
         for (body,) in self.c.execute(query):

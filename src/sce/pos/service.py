@@ -103,7 +103,7 @@ class Pos:
         self.store = store
         self.fdm = fdm
         self.signer = Signer(store, fdm, self._apply_effect)
-        self._clock = clock
+        self.clock = clock
         self.device: DeviceInfo | None = None
 
     # ================================================================= set-up and configuration
@@ -198,7 +198,7 @@ class Pos:
 
     def now(self) -> datetime:
         zone = self.site().zone
-        moment = self._clock() if self._clock else datetime.now(zone)
+        moment = self.clock() if self.clock else datetime.now(zone)
         return moment.astimezone(zone)
 
     def _period(self, tx: Tx, now: datetime) -> dict[str, Any]:
@@ -847,7 +847,8 @@ class Pos:
     def report(self, kind: str, mode: str, employee_id: str, terminal_id: str) -> list[Signed]:
         """An X or Z report (``kind`` turnover or user); missing Z reports of ended periods come first.
 
-        A Z turnover report closes the opening period together with the Z user report made with it.
+        A Z turnover report closes the opening period together with the Z user report made with it; it
+        needs every user clocked out (WORK OUT) and every table that ordered paid.
         """
         if kind not in ("turnover", "user") or mode not in ("X", "Z"):
             raise DomainError("report", "UNKNOWN_REPORT", f"{mode} {kind}")
@@ -856,8 +857,15 @@ class Pos:
             with self.store.tx() as tx:
                 current = tx.current_period()
                 open_tables = [s for s in tx.open_orders() if s.body.get("rounds")]
+                present = tx.presence()
             if current is None:
                 raise DomainError("period", "NOTHING_TO_CLOSE", "no open period")
+            if present:
+                raise DomainError(
+                    "presence",
+                    "USERS_CLOCKED_IN",
+                    f"clock out first (WORK OUT): {', '.join(sorted(present))}",
+                )
             if open_tables:
                 names = ", ".join(sorted({s.body["cost_centre"]["id"] for s in open_tables}))
                 raise DomainError("orders", "OPEN_TABLES", f"tables with signed rounds still open: {names}")
@@ -906,7 +914,8 @@ class Pos:
         }[(kind, mode)]
 
         def build(tx: Tx, number: int) -> Built:
-            user = self._require_user(tx, employee_id)
+            # Reports are made by a logged-in user who need not be at work: the Z comes after WORK OUT.
+            user = self.employee(tx, employee_id).employee_id
             site = self.site(tx)
             period = tx.period(period_id)
             now = self.now()
