@@ -50,7 +50,11 @@ def pos_rig(db_url: str, generation: int, state: Path, *, start: datetime | None
     migrate(engine)
     store = PosStore(engine)
     site = demo_data.SITE
-    fdm = emulator_v1(state, site, settings=FAST_V1) if generation == 1 else emulator_v2(state, site)
+    fdm = (
+        emulator_v1(state, site, settings=FAST_V1)
+        if generation == 1
+        else emulator_v2(state, site, timeout=1.0)
+    )
     clock = Clock(start or datetime(2026, 11, 20, 11, 0, tzinfo=BRUSSELS))
     pos = Pos(store, fdm.module, clock=clock)
     try:

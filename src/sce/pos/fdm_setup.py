@@ -4,6 +4,7 @@ real device (a serial port for 1.0, a URL for 2.0). Returns the port and a funct
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class Connected:
     close: Callable[[], None]
     description: str
     key_material: dict[str, str]
+    #: Inject a fault into an embedded emulator (SCE 1.0: ``drop-reply@H*3``...; SCE 2.0: JSON settings).
+    fault: Callable[[str], None] | None = None
 
 
 def emulator_v1(state: Path, site: SiteConfig, *, settings: DriverSettings | None = None) -> Connected:
@@ -66,7 +69,8 @@ def emulator_v1(state: Path, site: SiteConfig, *, settings: DriverSettings | Non
         connected.module,
         close,
         f"SCE 1.0 emulator {EMULATOR_V1_ID} on {terminal.path}",
-        {"generation": "1", "vsc_id": card.vsc_id, "key_hex": card.key.hex()},
+        {"generation": "1", "fdm_id": EMULATOR_V1_ID, "vsc_id": card.vsc_id, "key_hex": card.key.hex()},
+        lambda spec: EmulatorStore.post_fault_to(state / "fdm1", spec),
     )
 
 
@@ -94,12 +98,12 @@ def _identity(site: SiteConfig, terminal_id: str) -> PosIdentity:
     )
 
 
-def emulator_v2(state: Path, site: SiteConfig, terminal_id: str = "T1") -> Connected:
+def emulator_v2(state: Path, site: SiteConfig, terminal_id: str = "T1", *, timeout: float = 5.0) -> Connected:
     """An SCE 2.0 emulator served on loopback HTTP in this process, and the GraphQL client to it."""
     fdm = Fdm(FdmConfig(state=state / "fdm2", vat_no=site.vat_no, est_no=site.establishment_no))
     fdm.start()
     server = ServerThread(EmulatorApp(fdm, AuthMode.NONE, "")).start()
-    connected = url_v2(server.url + "/graphql", site, terminal_id)
+    connected = url_v2(server.url + "/graphql", site, terminal_id, timeout=timeout)
     inner_close = connected.close
 
     def close() -> None:
@@ -108,12 +112,29 @@ def emulator_v2(state: Path, site: SiteConfig, terminal_id: str = "T1") -> Conne
         fdm.close()
 
     return Connected(
-        connected.module, close, f"SCE 2.0 emulator at {server.url}/graphql", {"generation": "2"}
+        connected.module,
+        close,
+        f"SCE 2.0 emulator at {server.url}/graphql",
+        {"generation": "2", "fdm_id": fdm.config.fdm_id, "public_key_pem": fdm.signer.public_pem()},
+        lambda spec: fdm.faults.update(json.loads(spec)),
     )
 
 
-def url_v2(url: str, site: SiteConfig, terminal_id: str = "T1") -> Connected:
-    client = FdmClient(url, language=site.language.value)
+def url_v2(url: str, site: SiteConfig, terminal_id: str = "T1", *, timeout: float = 5.0) -> Connected:
+    client = FdmClient(url, language=site.language.value, timeout=timeout)
     return Connected(
         FdmV2Module(client, _identity(site, terminal_id)), client.close, f"SCE 2.0 FDM at {url}", {}
     )
+
+
+def connect(spec: str, state: Path, site: SiteConfig, terminal_id: str = "T1") -> Connected:
+    """``emulator-v1``, ``emulator-v2``, ``serial:PORT`` (SCE 1.0) or an ``http(s)://`` URL (SCE 2.0)."""
+    if spec in ("emulator-v1", "v1"):
+        return emulator_v1(state, site)
+    if spec in ("emulator-v2", "v2"):
+        return emulator_v2(state, site, terminal_id)
+    if spec.startswith("serial:"):
+        return serial_v1(spec.removeprefix("serial:"), state, site)
+    if spec.startswith(("http://", "https://")):
+        return url_v2(spec, site, terminal_id)
+    raise ValueError(f"fdm: {spec!r} is not emulator-v1, emulator-v2, serial:PORT or an http(s) URL")
