@@ -307,6 +307,14 @@ class Pos:
             stored = tx.order(order_id)
             return OrderView(order_from_dict(stored.body), stored.version, stored.status)
 
+    def order_for_ticket(self, ticket_number: int) -> OrderView:
+        """The order a sale closed."""
+        with self.store.tx() as tx:
+            stored = tx.order_for_ticket(ticket_number)
+        if stored is None:
+            raise DomainError("ticket_number", "NO_ORDER", str(ticket_number))
+        return OrderView(order_from_dict(stored.body), stored.version, stored.status)
+
     def open_orders(self) -> list[OrderView]:
         with self.store.tx() as tx:
             return [OrderView(order_from_dict(s.body), s.version, s.status) for s in tx.open_orders()]
