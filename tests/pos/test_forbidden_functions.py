@@ -16,6 +16,8 @@ from sce.domain.payments import PaymentMethod, Tender
 from sce.domain.vat import ProductVat, VatLetter
 from sce.fiscal.port import EventKind
 from sce.pos.errors import FiscalBlockedError
+from sce.pos.ticket_view import ticket_for
+from sce.tickets.render_text import render_text
 from tests.pos.support import MANAGER, WAITER, Rig
 
 TABLE = CostCentre(CostCentreType.TABLE, "3")
@@ -68,8 +70,6 @@ def test_forbidden_vat_ticket_before_the_signature(working: Rig) -> None:
 
 def test_forbidden_signature_on_anything_but_a_vat_ticket(working: Rig) -> None:
     """The tickets of pro forma and reports carry no signature (art. 43)."""
-    from sce.pos.ticket_view import ticket_for
-
     view = working.pos.open_order(WAITER, TABLE)
     view = working.pos.add_item(view.order.order_id, view.version, WAITER, "BEER")
     pro_forma = working.pos.send_round(view.order.order_id, view.version, WAITER, "T1")
@@ -78,8 +78,6 @@ def test_forbidden_signature_on_anything_but_a_vat_ticket(working: Rig) -> None:
     vat_ticket = ticket_for(working.pos, sale.event.ticket_number)
     other = ticket_for(working.pos, pro_forma.event.ticket_number)
     assert vat_ticket.is_vat_ticket and not other.is_vat_ticket
-    from sce.tickets.render_text import render_text
-
     printed = sale.receipt.signature if working.generation == 1 else sale.receipt.short_signature
     assert printed and printed in render_text(vat_ticket, 42).replace("\n", "")
     other_text = render_text(other, 42).replace("\n", "")
