@@ -30,6 +30,22 @@ def line_vat_cents(total_cents: int, letter: str) -> int:
     return int((total * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP) * 100)
 
 
+def _ticket_vat(record: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The base and VAT per letter as printed on the VAT ticket: the FDM's figures (SCE 2.0 ``vatCalc``,
+    SCE 1.0 the POS's per-line computation kept with the FDM answer); per line when there is no answer."""
+    fdm = record.get("fdm")
+    if fdm and fdm.get("vat") is not None:
+        return list(fdm["vat"])
+    rows: dict[str, list[int]] = {}
+    for line in record["event"]["lines"]:
+        total = _cents(line["line_total"])
+        vat = line_vat_cents(total, line["vat"])
+        entry = rows.setdefault(line["vat"], [0, 0])
+        entry[0] += total - vat
+        entry[1] += vat
+    return [{"letter": k, "base": money(b), "vat": money(v)} for k, (b, v) in sorted(rows.items())]
+
+
 def _count(count: int, cents: int) -> dict[str, Any]:
     return {"count": count, "amount": money(cents)}
 
@@ -57,13 +73,15 @@ def turnover(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     departments: dict[str, tuple[str, int]] = {}
     discounts = [0, 0]
     corrections: dict[str, list[int]] = {}
+    for record in records:
+        if record["type"] == "event" and _is_sale(record["event"]):
+            for row in _ticket_vat(record):
+                entry = vat_total.setdefault(row["letter"], [0, 0])
+                entry[0] += _cents(row["base"])
+                entry[1] += _cents(row["vat"])
     for event in sales:
         for line in event["lines"]:
             total = _cents(line["line_total"])
-            vat = line_vat_cents(total, line["vat"])
-            entry = vat_total.setdefault(line["vat"], [0, 0])
-            entry[0] += total - vat
-            entry[1] += vat
             name, amount = departments.get(line["department_id"], (line["department_name"], 0))
             departments[line["department_id"]] = (name, amount + total)
             if line["neg_reason"] == "DISCOUNT":
