@@ -10,6 +10,7 @@ POS allow-list and notices), ``POST /fdm/{fdmId}/events`` (acknowledges or rejec
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,6 +35,9 @@ class FpsConfig:
     pos_allow_list: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     vat_rates: dict[str, Decimal] = field(default_factory=lambda: dict(DEFAULT_RATES))
+    # Per-FDM first-boot data from the registration e-service (allow-list, footer, certificate...);
+    # None from it refuses the first boot of an FDM that is not registered and linked there.
+    first_boot_source: Callable[[str], dict[str, Any] | None] | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +78,13 @@ def create_app(config: FpsConfig) -> FastAPI:
         known = store.public_key(fdm_id)
         if known is not None and known != key:
             return JSONResponse({"error": f"FDM {fdm_id} is registered with another key"}, status_code=409)
+        registered: dict[str, Any] = {}
+        if config.first_boot_source is not None:
+            found = config.first_boot_source(fdm_id)
+            if found is None:
+                error = f"FDM {fdm_id} is not registered and linked to a POS in the e-service"
+                return JSONResponse({"error": error}, status_code=403)
+            registered = found
         store.register(fdm_id, key)
         return JSONResponse(
             {
@@ -82,6 +93,7 @@ def create_app(config: FpsConfig) -> FastAPI:
                 "footer": config.footer,
                 "posAllowList": config.pos_allow_list,
                 "notices": config.notices,
+                **registered,
             }
         )
 
