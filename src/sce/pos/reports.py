@@ -98,7 +98,11 @@ def turnover(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     refunds = [e for e in sales if _cents(e["total"]) < 0]
     training = [e for e in events if e["training"] and e["kind"] == "SALE"]
     pro_forma = [e for e in events if not e["training"] and e["kind"] in ("ORDER", "PRE_BILL")]
-    invoices = [r for r in records if r["type"] == "event" and r["event"]["kind"] == "INVOICE"]
+    invoices = [
+        r
+        for r in records
+        if r["type"] == "event" and r["event"]["kind"] == "INVOICE" and not r["event"]["training"]
+    ]
 
     def total_of(items: Sequence[Mapping[str, Any]]) -> int:
         return sum(_cents(e["total"]) for e in items)
@@ -120,9 +124,14 @@ def turnover(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "payments": _payments(sales),
         "tips": money(sum_kind("TIP")),
         "rounding": money(sum_kind("ROUNDING")),
-        "drawer_openings": sum(1 for e in events if e["kind"] == "DRAWER_OPEN"),
+        "drawer_openings": sum(1 for e in events if e["kind"] == "DRAWER_OPEN" and not e["training"]),
         "money_in_out": money(
-            sum(_cents(p["amount"]) for e in events if e["kind"] == "MONEY_IN_OUT" for p in e["payments"])
+            sum(
+                _cents(p["amount"])
+                for e in events
+                if e["kind"] == "MONEY_IN_OUT" and not e["training"]
+                for p in e["payments"]
+            )
         ),
         "training": _count(len(training), total_of(training)),
         "pro_forma": _count(len(pro_forma), total_of(pro_forma)),

@@ -576,7 +576,7 @@ class Pos:
         """The lines of one seat to a separate bill on the same table."""
         view = self.order(order_id)
         centre = view.order.cost_centre
-        target = CostCentre(centre.type, centre.id, f"{order_id}-seat{seat}")
+        target = CostCentre(centre.type, centre.id)  # the new bill's reference is its own order id
         return self._move(
             order_id, version, employee_id, terminal_id, target, lambda s, d: split_by_seat(s, d, seat)
         )
@@ -587,7 +587,7 @@ class Pos:
         """Chosen lines to a separate bill on the same table."""
         view = self.order(order_id)
         centre = view.order.cost_centre
-        target = CostCentre(centre.type, centre.id, f"{order_id}-split{uuid.uuid4().hex[:6]}")
+        target = CostCentre(centre.type, centre.id)  # the new bill's reference is its own order id
         chosen = dict(moves)
         return self._move(
             order_id, version, employee_id, terminal_id, target, lambda s, d: transfer(s, d, chosen)

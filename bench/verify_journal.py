@@ -1,0 +1,394 @@
+"""`sce journal verify` on a simulated year: events per second and peak memory, against a floor.
+
+Run: ``.venv/bin/python bench/verify_journal.py [--quick] [--json] [--events N] [--jobs J]``.
+
+* corpus (generated once, cached under the temp directory): a restaurant journal of ``--events``
+  records (default 1 000 000; ``--quick``: 100 000) in the export layout, days of clock-in/out, counter
+  sales, table orders ending in a sale and the two Z reports with their figures. The SCE 1.0 H requests are
+  built by the real adapter and signed with a real VSC key (HMAC-SHA1, Decision (s)) as the emulator
+  does, without the serial round trip (the fast signer path);
+* measured: ``verify_export`` in a fresh process with ``--jobs`` workers (default 2, the main
+  process doing the sequential checks): every record's
+  hash, chain, numbering, counters, signature and its binding to the event, times, Z figures, orders,
+  files and manifest; peak memory = resident set of the main process + its workers;
+* floor, same run: the least any verifier must do: read every line, parse its JSON and SHA-256 it.
+Goal: at least 10 000 events/s on 2 cores and peak memory under 150 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sce.journal.format import GENESIS, line_of, seal
+from sce.verifier.figures import PeriodFigures
+
+GOAL_EVENTS_PER_SECOND = 10_000
+GOAL_PEAK_MB = 150
+CORPUS_VERSION = 3
+BRUSSELS = ZoneInfo("Europe/Brussels")
+FDM_ID = "RET02000123"
+VSC_ID = "0887456321-002"
+KEY = bytes.fromhex("0123456789abcdef0123456789abcdef01234567")
+STAFF = ("85073003328", "75061189702", "90010100123")
+MENU = (
+    ("Dagsoep", "5.00", "B", "10", "Soups"),
+    ("Steak frites", "24.50", "B", "20", "Mains"),
+    ("Vol-au-vent", "19.00", "B", "20", "Mains"),
+    ("Creme brulee", "7.50", "B", "30", "Desserts"),
+    ("Pils 25cl", "3.20", "A", "40", "Drinks"),
+    ("Huiswijn", "6.50", "A", "40", "Drinks"),
+)
+
+
+class Writer:
+    """Seals records onto the chain and writes the export files."""
+
+    def __init__(self, root: Path) -> None:
+        from sce.fiscal.port import EventKind, FiscalEvent, FiscalLine  # noqa: PLC0415
+        from sce.fiscal.v1.adapter import FdmV1Module, V1Settings  # noqa: PLC0415
+        from sce.journal.codec import event_to_json  # noqa: PLC0415
+
+        self.kinds = EventKind
+        self.event_type = FiscalEvent
+        self.line_type = FiscalLine
+        self.to_json = event_to_json
+        self.module = FdmV1Module(None, V1Settings("BODO0011A2B3C4"))  # type: ignore[arg-type]
+        self.root = root
+        (root / "z-reports").mkdir(parents=True, exist_ok=True)
+        self.events = open(root / "events.jsonl", "w", encoding="utf-8")  # noqa: SIM115
+        self.seq = 0
+        self.prev = GENESIS
+        self.ticket = 0
+        self.counters: dict[str, int] = {}
+        self.total = 0
+        self.digest = hashlib.sha256()
+        self.z_files: list[str] = []
+
+    def append(self, body: dict[str, Any]) -> dict[str, Any]:
+        self.seq += 1
+        at = datetime(2026, 1, 1, tzinfo=BRUSSELS) + timedelta(microseconds=self.seq * 1000)
+        sealed = seal(
+            {"format": "sce-journal/1", "seq": self.seq, "recorded_at": at.isoformat(), **body}, self.prev
+        )
+        self.prev = sealed["hash"]
+        text = line_of(sealed) + "\n"
+        self.events.write(text)
+        self.digest.update(text.encode("utf-8"))
+        return sealed
+
+    def event(
+        self,
+        kind: Any,
+        when: datetime,
+        employee: str,
+        lines: tuple[Any, ...],
+        period: str,
+        booking: date,
+        *,
+        payments: list[dict[str, Any]] | None = None,
+        pos: dict[str, Any] | None = None,
+        centre: Any = None,
+        report_number: int | None = None,
+        signed: bool = True,
+    ) -> dict[str, Any]:
+        self.ticket += 1
+        event = self.event_type(
+            kind,
+            self.ticket,
+            when,
+            employee,
+            lines,
+            terminal_id="T1",
+            cost_center=centre,
+            booking_period_id=period,
+            booking_date=booking,
+            report_number=report_number,
+        )
+        ev = self.to_json(event)
+        if payments is not None:
+            ev["payments"] = payments
+        body: dict[str, Any] = {
+            "type": "event",
+            "period_id": period,
+            "booking_date": booking.isoformat(),
+            "pos": pos or {},
+            "event": ev,
+            "fdm": None,
+            "request": None,
+            "reply": None,
+        }
+        if signed:
+            request, sha1 = self.module.build_request(event, self.ticket % 100)
+            data = request.encode()
+            label = data[49:51]
+            self.counters[label] = self.counters.get(label, 0) + 1
+            self.total += 1
+            fdm_time = when + timedelta(seconds=1)
+            stamp = fdm_time.strftime("%Y%m%d%H%M%S")
+            counter, total = f"{self.counters[label]:09d}", f"{self.total:09d}"
+            message = data[4:162] + stamp[:8] + stamp[8:] + counter + total
+            signature = hmac.new(KEY, message.encode("ascii"), hashlib.sha1).hexdigest().upper()
+            reply = f"H{data[1:4]}000000{FDM_ID}{VSC_ID}{stamp}{label}{counter}{total}{signature}"
+            body.update(
+                request=data,
+                reply=reply,
+                fdm={
+                    "generation": 1,
+                    "fdm_id": FDM_ID,
+                    "fdm_datetime": fdm_time.replace(tzinfo=None).isoformat(),
+                    "event_label": label,
+                    "event_counter": self.counters[label],
+                    "total_counter": self.total,
+                    "signature": signature,
+                    "vat": [],
+                    "warnings": [],
+                    "vsc_id": VSC_ID,
+                    "plu_hash": sha1[-8:],
+                    "short_signature": "",
+                    "verification_url": "",
+                    "footer": [],
+                    "buffer_capacity_used": None,
+                },
+            )
+        return self.append(body)
+
+    def close(self) -> None:
+        self.events.close()
+
+
+def generate(root: Path, count: int) -> None:
+    import random  # noqa: PLC0415
+
+    from sce.fiscal.port import FiscalCostCenter  # noqa: PLC0415
+
+    rng = random.Random(11)
+    writer = Writer(root)
+    kinds = writer.kinds
+    per_day = max(60, count // 365)
+    day = date(2026, 1, 1)
+    z = 0
+    while writer.seq < count:
+        period = f"period-{day.isoformat()}"
+        when = datetime(day.year, day.month, day.day, 10, 0, tzinfo=BRUSSELS)
+        figures = PeriodFigures()
+        target = min(count, writer.seq + per_day)
+
+        def put(
+            kind: Any,
+            employee: str,
+            lines: tuple[Any, ...] = (),
+            *,
+            period: str = period,
+            day: date = day,
+            figures: PeriodFigures = figures,
+            **options: Any,
+        ) -> None:
+            nonlocal when
+            when += timedelta(seconds=20)
+            sealed = writer.event(kind, when, employee, lines, period, day, **options)
+            figures.add(sealed["seq"], sealed)
+
+        for employee in STAFF:
+            put(kinds.WORK_IN, employee)
+        while writer.seq < target - 5:
+            lines = tuple(
+                writer.line_type(
+                    name,
+                    Decimal(rng.randint(1, 3)),
+                    Decimal(price),
+                    vat,
+                    product_id=name[:4],
+                    department_id=dept,
+                    department_name=dname,
+                )
+                for name, price, vat, dept, dname in rng.sample(MENU, rng.randint(1, 4))
+            )
+            total = sum((line.total for line in lines), Decimal(0))
+            pay = [
+                {
+                    "method": "CASH" if rng.random() < 0.5 else "CARD_UNKNOWN",
+                    "amount": str(total),
+                    "name": "",
+                    "kind": "PAYMENT",
+                    "payment_id": "1",
+                    "input_method": "MANUAL",
+                    "drawer": None,
+                }
+            ]
+            waiter = STAFF[writer.seq % 3]
+            if rng.random() < 0.3:
+                ref = f"order-{writer.seq}"
+                centre = FiscalCostCenter("5", "TABLE", ref)
+                put(kinds.ORDER, waiter, lines, centre=centre, pos={"order_id": ref})
+                put(kinds.SALE, waiter, lines, centre=centre, pos={"order_id": ref}, payments=pay)
+            else:
+                put(kinds.SALE, waiter, lines, payments=pay)
+        for employee in STAFF:
+            put(kinds.WORK_OUT, employee)
+        z += 1
+        common = {"mode": "Z", "number": z, "period_id": period, "booking_date": day.isoformat()}
+        report = {**common, "kind": "turnover", **figures.turnover()}
+        user_report = {**common, "kind": "user", **figures.user_figures()}
+        for kind, rep in ((kinds.REPORT_TURNOVER_Z, report), (kinds.REPORT_USER_Z, user_report)):
+            when += timedelta(seconds=20)
+            sealed = writer.event(
+                kind, when, STAFF[0], (), period, day, pos={"report": rep}, report_number=z, signed=False
+            )
+            name = f"z-{z:06d}-{'turnover' if kind is kinds.REPORT_TURNOVER_Z else 'user'}.json"
+            (root / "z-reports" / name).write_text(line_of(sealed) + "\n", encoding="utf-8")
+            writer.z_files.append(name)
+        day += timedelta(days=1)
+    writer.close()
+    (root / "config.jsonl").write_text("", encoding="utf-8")
+    (root / "invoices.jsonl").write_text("", encoding="utf-8")
+    keys = {
+        "format": "sce-keys/1",
+        "fdms": [{"fdm_id": FDM_ID, "generation": 1, "vsc_id": VSC_ID, "key_hex": KEY.hex()}],
+    }
+    (root / "keys.json").write_text(json.dumps(keys), encoding="utf-8")
+    files: dict[str, Any] = {"events.jsonl": {"sha256": writer.digest.hexdigest(), "records": writer.seq}}
+    for name in ("config.jsonl", "invoices.jsonl", "keys.json", *(f"z-reports/{n}" for n in writer.z_files)):
+        files[name] = {"sha256": hashlib.sha256((root / name).read_bytes()).hexdigest()}
+    files["config.jsonl"]["records"] = 0
+    manifest = {
+        "format": "sce-export/1",
+        "events": {
+            "count": writer.seq,
+            "first_seq": 1,
+            "last_seq": writer.seq,
+            "first_prev": GENESIS,
+            "head": writer.prev,
+        },
+        "config": {"count": 0, "head": None},
+        "files": files,
+    }
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def corpus(count: int) -> Path:
+    root = Path(tempfile.gettempdir()) / f"sce-bench-verify-journal-v{CORPUS_VERSION}-{count}" / "export"
+    if not (root / "manifest.json").exists():
+        tmp = root.parent / "partial"
+        if tmp.exists():
+            import shutil  # noqa: PLC0415
+
+            shutil.rmtree(tmp)
+        started = time.perf_counter()
+        generate(tmp, count)
+        tmp.rename(root)
+        print(f"generated {count} events in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return root
+
+
+def floor(root: Path) -> float:
+    started = time.perf_counter()
+    with open(root / "events.jsonl", "rb") as handle:
+        for raw in handle:
+            json.loads(raw)
+            hashlib.sha256(raw).digest()
+    return time.perf_counter() - started
+
+
+def verify_only(root: Path, jobs: int | None) -> None:
+    """Child process: verify and print the result with the peak memory of this process and its workers."""
+    from sce.verifier import verify_export  # noqa: PLC0415
+
+    summary = verify_export(root, jobs=jobs)
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    self_kb, child_kb = own.ru_maxrss, workers.ru_maxrss
+    print(
+        json.dumps(
+            {
+                "summary": summary.to_json(),
+                "self_kb": self_kb,
+                "worker_kb": child_kb,
+                "self_cpu": own.ru_utime + own.ru_stime,
+                "worker_cpu": workers.ru_utime + workers.ru_stime,
+                "first": [f.text() for f in summary.first[:5]],
+            }
+        )
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="100 000 events instead of 1 000 000")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--events", type=int, default=None)
+    parser.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: the verifier's, 2)"
+    )
+    parser.add_argument("--verify-only", type=Path, default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.verify_only is not None:
+        verify_only(args.verify_only, args.jobs)
+        return
+    count = args.events or (100_000 if args.quick else 1_000_000)
+    root = corpus(count)
+    floor_seconds = floor(root)
+    jobs = args.jobs if args.jobs is not None else min(2, os.cpu_count() or 1)
+    child = subprocess.run(
+        [sys.executable, __file__, "--verify-only", str(root), "--jobs", str(jobs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    measured = json.loads(child.stdout.strip().splitlines()[-1])
+    summary = measured["summary"]
+    peak_mb = (measured["self_kb"] + jobs * measured["worker_kb"]) / 1024
+    seconds = summary["seconds"]
+    result = {
+        "benchmark": "verify_journal",
+        "events": summary["events"],
+        "bytes": summary["bytes"],
+        "jobs": jobs,
+        "cores": os.cpu_count(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "ok": summary["ok"],
+        "findings": summary["findings"],
+        "signatures_checked": summary["signatures_checked"],
+        "seconds": seconds,
+        "events_per_second": round(summary["events"] / seconds),
+        "peak_memory_mb": round(peak_mb, 1),
+        "main_cpu_seconds": round(measured["self_cpu"], 2),
+        "worker_cpu_seconds": round(measured["worker_cpu"], 2),
+        # on an otherwise idle machine with a core per process, the busiest process bounds the rate
+        "cpu_bound_events_per_second": round(
+            summary["events"] / max(measured["self_cpu"], measured["worker_cpu"] / max(jobs, 1), 1e-9)
+        ),
+        "main_process_mb": round(measured["self_kb"] / 1024, 1),
+        "worker_mb": round(measured["worker_kb"] / 1024, 1),
+        "floor": "read + json.loads + sha256 of every line, one process",
+        "floor_seconds": round(floor_seconds, 3),
+        "floor_events_per_second": round(summary["events"] / floor_seconds),
+        "ratio_to_floor": round(seconds / floor_seconds, 2),
+        "goal_events_per_second": GOAL_EVENTS_PER_SECOND,
+        "goal_peak_mb": GOAL_PEAK_MB,
+        "meets_goal": summary["events"] / seconds >= GOAL_EVENTS_PER_SECOND and peak_mb < GOAL_PEAK_MB,
+    }
+    if not summary["ok"]:
+        result["first_findings"] = measured["first"]
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>24}: {value}")
+
+
+if __name__ == "__main__":
+    main()

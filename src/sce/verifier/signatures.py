@@ -1,0 +1,426 @@
+"""FDM signatures and the binding of each signed exchange to the journaled event, from the specifications.
+
+* SCE 1.0 (``fdm-v1-serial.md`` § 3.4 and Decision (s)): signature = upper-case hex HMAC-SHA1 with the
+  card key over request DATA[4:162] + reply FDM date [35:43] + FDM time [43:49] + label counter [51:60]
+  + total counter [60:69]; the signature is reply [69:109]. The request must carry the event: ticket
+  number, INSZ, label, total and per-rate amounts (taxable base, or VAT amount), PLU hash of the lines.
+* SCE 2.0 (``fdm-v2-graphql.md`` Decisions (c), (d)): ECDSA P-256 / SHA-256 over the canonical JSON of
+  ``{"data", "eventOperation", "fdmRef"}``; ``digitalSignature`` = base64 of r||s; ``shortSignature`` =
+  upper-case hex SHA-1 of the 64 signature bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+Problem = tuple[str, str, str]  # field, expected, actual
+
+RATES = {"A": Decimal(21), "B": Decimal(12), "C": Decimal(6), "D": Decimal(0), "X": Decimal(0)}
+CENT = Decimal("0.01")
+BRUSSELS = ZoneInfo("Europe/Brussels")
+#: Kinds an SCE 1.0 FDM signs (COPY only when enabled, so a COPY without signature is accepted).
+V1_SIGNED = frozenset({"WORK_IN", "WORK_OUT", "SALE", "ORDER", "PRE_BILL", "COST_CENTER_CHANGE"})
+V1_OPTIONAL = frozenset({"COPY"})
+_PRO_FORMA = frozenset({"ORDER", "PRE_BILL", "COST_CENTER_CHANGE"})
+_WORK = frozenset({"WORK_IN", "WORK_OUT"})
+_V2_DEFAULTS = {"REPORT_TURNOVER_X": "turnover", "REPORT_TURNOVER_Z": "turnover"}
+
+
+@dataclass(slots=True)
+class KeyRing:
+    """Verification data per FDM id, read from ``keys.json``."""
+
+    v1: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # fdm_id -> (vsc_id, key)
+    v2: dict[str, ec.EllipticCurvePublicKey] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: Path) -> KeyRing:
+        ring = cls()
+        if not path.exists():
+            ring.problems.append("keys.json missing")
+            return ring
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+            entries = document["fdms"]
+        except (ValueError, KeyError, TypeError) as exc:
+            ring.problems.append(f"keys.json unreadable: {exc}")
+            return ring
+        for entry in entries:
+            try:
+                fdm_id = str(entry["fdm_id"])
+                if int(entry["generation"]) == 1:
+                    ring.v1[fdm_id] = (str(entry.get("vsc_id", "")), bytes.fromhex(str(entry["key_hex"])))
+                else:
+                    key = serialization.load_pem_public_key(str(entry["public_key_pem"]).encode("ascii"))
+                    if not isinstance(key, ec.EllipticCurvePublicKey):
+                        raise ValueError("not an EC public key")
+                    ring.v2[fdm_id] = key
+            except (KeyError, TypeError, ValueError) as exc:
+                ring.problems.append(f"keys.json entry {entry!r:.80}: {exc}")
+        return ring
+
+    @property
+    def generations(self) -> set[int]:
+        return ({1} if self.v1 else set()) | ({2} if self.v2 else set())
+
+
+def dec(value: Any) -> Decimal:
+    """A decimal string (or JSON number from an FDM message) as an exact Decimal."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+CENTS_TEXT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
+_CENTS = CENTS_TEXT
+_INT_RATES = {"A": 21, "B": 12, "C": 6, "D": 0, "X": 0}
+
+
+def cents_of(value: Any) -> int:
+    """An amount (decimal string) in integer cents; exact, half-up beyond two decimals."""
+    if type(value) is str and len(value) > 3 and value[-3] == ".":
+        digits = value[:-3] + value[-2:]
+        body = digits[1:] if digits[0] == "-" else digits
+        if body.isascii() and body.isdigit():
+            return int(digits)
+    return int((dec(value) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def vat_cents(total: int, letter: str) -> int:
+    """round_half_up(P x t / (100 + t)) in cents, away from zero on ties, in exact integers."""
+    rate = _INT_RATES[letter]
+    if rate == 0:
+        return 0
+    magnitude = (2 * abs(total) * rate + 100 + rate) // (2 * (100 + rate))
+    return magnitude if total >= 0 else -magnitude
+
+
+def line_vat(total: Decimal, letter: str) -> Decimal:
+    rate = RATES[letter]
+    return (total * rate / (100 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def cents(value: Decimal) -> int:
+    return int((value * 100).to_integral_value())
+
+
+# ------------------------------------------------------------------ SCE 1.0 PLU hash (§ 5)
+
+_REPLACE: dict[str, str] = {}
+for _chars, _target in (
+    ("ÄÅÂÁÀâäáàã", "A"),
+    ("Ææ", "AE"),
+    ("ß", "SS"),
+    ("çÇ", "C"),
+    ("ÎÏÍÌïîìí", "I"),
+    ("€", "E"),
+    ("ÊËÉÈêëéè", "E"),
+    ("ÛÜÚÙüûúù", "U"),
+    ("ÔÖÓÒöôóò", "O"),
+    ("Œœ", "OE"),
+    ("ñÑ", "N"),
+    ("ýÝÿ", "Y"),
+):
+    for _char in _chars:
+        _REPLACE[_char] = _target
+for _code in range(ord("a"), ord("z") + 1):
+    _REPLACE[chr(_code)] = chr(_code).upper()
+_TABLE = str.maketrans(_REPLACE)
+_KEEP = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_FACTORS = {"unit": 1, "g": 1, "kg": 1000, "ml": 1, "l": 1000}
+
+
+def _last(value: Decimal, width: int) -> str:
+    return str(int(abs(value).quantize(Decimal(1), rounding=ROUND_HALF_UP))).zfill(width)[-width:]
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _description(name: str) -> str:
+    field_ = _NAMES.get(name)
+    if field_ is None:
+        field_ = "".join(ch for ch in name.translate(_TABLE) if ch in _KEEP)[:20].ljust(20)
+        if len(_NAMES) < 10_000:
+            _NAMES[name] = field_
+    return field_
+
+
+def plu_sha1(lines: list[dict[str, Any]]) -> str:
+    parts = []
+    for line in lines:
+        quantity_text = str(line["quantity"])
+        uom = str(line.get("uom", "unit"))
+        price = line["unit_price"]
+        if (
+            quantity_text.lstrip("-").isdigit()
+            and uom == "unit"
+            and isinstance(price, str)
+            and _CENTS.fullmatch(price)
+        ):
+            quantity = int(quantity_text)
+            parts.append(
+                str(abs(quantity)).zfill(4)[-4:]
+                + _description(str(line["name"]))
+                + str(abs(quantity * int(price.replace(".", "")))).zfill(8)[-8:]
+                + str(line["vat"])
+            )
+            continue
+        exact = dec(quantity_text) * _FACTORS.get(uom, 1)
+        total = (dec(price) * dec(quantity_text)).quantize(CENT, rounding=ROUND_HALF_UP)
+        parts.append(
+            _last(exact, 4) + _description(str(line["name"])) + _last(total * 100, 8) + str(line["vat"])
+        )
+    return hashlib.sha1("".join(parts).encode("utf-8")).hexdigest()
+
+
+_WORK_LINE = {"quantity": "1", "unit_price": "0", "uom": "unit", "vat": "D", "line_total": "0.00"}
+
+
+def v1_lines(event: Mapping[str, Any]) -> list[dict[str, Any]]:
+    kind = event.get("kind")
+    if kind in _WORK:
+        return [{**_WORK_LINE, "name": "WORK IN" if kind == "WORK_IN" else "WORK OUT"}]
+    return list(event.get("lines") or [])
+
+
+def v1_label(event: Mapping[str, Any], lines: list[dict[str, Any]]) -> str:
+    kind = event.get("kind")
+    if event.get("training"):
+        first = "T"
+    elif kind == "COPY":
+        first = "C"
+    elif kind in _PRO_FORMA:
+        first = "P"
+    else:
+        first = "N"
+    total = sum(cents_of(line["line_total"]) for line in lines)
+    refund = total < 0 or (total == 0 and bool(lines) and dec(lines[0]["quantity"]) < 0)
+    return first + ("R" if refund else "S")
+
+
+def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
+    fdm = record["fdm"]
+    event = record.get("event") or {}
+    request = record.get("request")
+    reply = record.get("reply")
+    problems: list[Problem] = []
+    if not isinstance(request, str) or len(request) != 162 or not request.startswith("H"):
+        return [("request", "the 162-character H request DATA", repr(request)[:60])]
+    if not isinstance(reply, str) or len(reply) != 109 or not reply.startswith("H"):
+        return [("reply", "the 109-character H reply DATA", repr(reply)[:60])]
+    fdm_id = str(fdm.get("fdm_id"))
+    key = ring.v1.get(fdm_id)
+    signature = reply[69:109]
+    if key is None:
+        problems.append(("fdm.fdm_id", "an FDM listed in keys.json", fdm_id))
+    else:
+        message = request[4:162] + reply[35:43] + reply[43:49] + reply[51:60] + reply[60:69]
+        good = hmac.new(key[1], message.encode("ascii", "replace"), hashlib.sha1).hexdigest().upper()
+        if not hmac.compare_digest(good, signature.upper()):
+            problems.append(("reply.signature", good, signature))
+        if key[0] and reply[21:35] != key[0]:
+            problems.append(("reply.vsc_id", key[0], reply[21:35]))
+    # the journaled control data must be the reply's
+    for name, expected, actual in (
+        ("fdm.fdm_id", reply[10:21], fdm_id),
+        ("fdm.event_label", reply[49:51], fdm.get("event_label")),
+        ("fdm.event_counter", str(int(reply[51:60] or "0")), str(fdm.get("event_counter"))),
+        ("fdm.total_counter", str(int(reply[60:69] or "0")), str(fdm.get("total_counter"))),
+        ("fdm.signature", signature, fdm.get("signature")),
+    ):
+        if str(expected) != str(actual):
+            problems.append((name, str(expected), str(actual)))
+    if reply[4] == "2":
+        problems.append(("reply.error", "level 0 or 1", reply[4:10]))
+    # the request must carry the event
+    lines = v1_lines(event)
+    try:
+        number = str(event.get("ticket_number"))[-6:]
+        if request[43:49].strip() != number:
+            problems.append(("event.ticket_number", request[43:49].strip(), number))
+        if request[18:29] != event.get("employee_id"):
+            problems.append(("event.employee_id", request[18:29], str(event.get("employee_id"))))
+        label = v1_label(event, lines)
+        if request[49:51] != label:
+            problems.append(("event.kind", f"label {request[49:51]} signed", f"label {label}"))
+        amounts = [cents_of(line["line_total"]) for line in lines]
+        total = sum(amounts)
+        if int(request[51:62]) != abs(total):
+            problems.append(
+                ("event.total", str(Decimal(int(request[51:62])).scaleb(-2)), str(Decimal(total).scaleb(-2)))
+            )
+        bases = {"A": 0, "B": 0, "C": 0, "D": 0}
+        vats = {"A": 0, "B": 0, "C": 0, "D": 0}
+        for line, amount in zip(lines, amounts, strict=True):
+            letter = str(line["vat"])
+            vat = vat_cents(amount, letter)
+            bases[letter] = bases.get(letter, 0) + amount - vat
+            vats[letter] = vats.get(letter, 0) + vat
+        sent = [int(request[start : start + 11]) for start in (66, 81, 96, 111)]
+        by_base = [abs(bases[letter]) for letter in "ABCD"]
+        by_vat = [abs(vats[letter]) for letter in "ABCD"]
+        if sent not in (by_base, by_vat):
+            problems.append(("event.lines.vat", f"per-rate amounts {sent} signed", f"{by_base}"))
+        plu = plu_sha1(lines)
+        field_ = request[122:162]
+        if field_.lower() != plu and field_ != " " * 32 + plu[-8:]:
+            problems.append(("event.lines", f"PLU hash {field_.strip()} signed", f"PLU hash {plu}"))
+        when = datetime.fromisoformat(str(event.get("pos_datetime")))
+        if when.tzinfo is not None:
+            when = when.astimezone(BRUSSELS)
+        stamp = (
+            f"{when.year:04d}{when.month:02d}{when.day:02d}{when.hour:02d}{when.minute:02d}{when.second:02d}"
+        )
+        if request[4:18] != stamp:
+            problems.append(("event.pos_datetime", request[4:18], stamp))
+    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+        problems.append(("event", "an event matching its H request", f"unreadable: {exc}"))
+    return problems
+
+
+# ------------------------------------------------------------------ SCE 2.0
+
+_MUTATION = re.compile(r"\bsign([A-Z][A-Za-z]*)\s*\(")
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def strip_absent(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: strip_absent(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [strip_absent(item) for item in value]
+    return value
+
+
+def v2_message(data: Mapping[str, Any], operation: str, fdm_ref: Mapping[str, Any]) -> bytes:
+    payload = {"data": strip_absent(dict(data)), "eventOperation": operation, "fdmRef": dict(fdm_ref)}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def _ecdsa_ok(key: ec.EllipticCurvePublicKey, message: bytes, signature: bytes) -> bool:
+    if len(signature) != 64:
+        return False
+    der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+    try:
+        key.verify(der, message, ec.ECDSA(hashes.SHA256()))
+    except InvalidSignature:
+        return False
+    return True
+
+
+def _money(value: Any) -> Decimal:
+    return dec(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def check_v2(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
+    fdm = record["fdm"]
+    event = record.get("event") or {}
+    try:
+        request = json.loads(record["request"])
+        reply = json.loads(record["reply"])
+        result = next(iter(reply["data"].values()))
+        variables = request["variables"]
+        data = variables["data"]
+        ref = result["fdmRef"]
+        found = _MUTATION.search(str(request["query"]))
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as exc:
+        return [("request", "a GraphQL sign request and its SignResult", f"unreadable: {exc}")]
+    problems: list[Problem] = []
+    operation = _CAMEL.sub("_", found.group(1)).upper() if found else ""
+    if operation != result.get("eventOperation") or operation != event.get("kind"):
+        problems.append(("event.kind", f"{operation} (signed)", str(event.get("kind"))))
+    fdm_id = str(fdm.get("fdm_id"))
+    key = ring.v2.get(fdm_id)
+    signature_text = str(result.get("digitalSignature", ""))
+    try:
+        signature = base64.b64decode(signature_text, validate=True)
+    except ValueError:
+        signature = b""
+    if key is None:
+        problems.append(("fdm.fdm_id", "an FDM listed in keys.json", fdm_id))
+    elif not _ecdsa_ok(key, v2_message(data, operation, ref), signature):
+        defaults = _V2_DEFAULTS.get(operation)
+        retried = False
+        if defaults and isinstance(data.get(defaults), dict) and "drawersOpenCount" not in data[defaults]:
+            patched = {**data, defaults: {**data[defaults], "drawersOpenCount": 0}}
+            retried = _ecdsa_ok(key, v2_message(patched, operation, ref), signature)
+        if not retried:
+            problems.append(("reply.digitalSignature", "a valid ECDSA P-256 signature", signature_text[:24]))
+    short = str(result.get("shortSignature") or "")
+    if short and short != hashlib.sha1(signature).hexdigest().upper():
+        problems.append(("reply.shortSignature", hashlib.sha1(signature).hexdigest().upper(), short))
+    for name, expected, actual in (
+        ("fdm.fdm_id", ref.get("fdmId"), fdm_id),
+        ("fdm.event_label", ref.get("eventLabel"), fdm.get("event_label")),
+        ("fdm.event_counter", ref.get("eventCounter"), fdm.get("event_counter")),
+        ("fdm.total_counter", ref.get("totalCounter"), fdm.get("total_counter")),
+        ("fdm.signature", signature_text, fdm.get("signature")),
+    ):
+        if str(expected) != str(actual):
+            problems.append((name, str(expected), str(actual)))
+    try:
+        if data.get("posFiscalTicketNo") != event.get("ticket_number"):
+            problems.append(
+                ("event.ticket_number", str(data.get("posFiscalTicketNo")), str(event.get("ticket_number")))
+            )
+        if data.get("employeeId") != event.get("employee_id"):
+            problems.append(("event.employee_id", str(data.get("employeeId")), str(event.get("employee_id"))))
+        if bool(variables.get("isTraining")) != bool(event.get("training")):
+            problems.append(("event.training", str(variables.get("isTraining")), str(event.get("training"))))
+        transaction = data.get("transaction")
+        if isinstance(transaction, dict):
+            signed_total = _money(transaction.get("transactionTotal", 0))
+            if signed_total != dec(event.get("total", "0")):
+                problems.append(("event.total", str(signed_total), str(event.get("total"))))
+            signed_lines = transaction.get("transactionLines") or []
+            lines = event.get("lines") or []
+            if len(signed_lines) != len(lines):
+                problems.append(("event.lines", f"{len(signed_lines)} lines signed", f"{len(lines)} lines"))
+            for index, (signed, line) in enumerate(zip(signed_lines, lines, strict=False)):
+                product = signed.get("mainProduct") or {}
+                letters = "".join(str(v.get("label")) for v in product.get("vats") or [])
+                if letters != line.get("vat"):
+                    problems.append((f"event.lines[{index}].vat", letters, str(line.get("vat"))))
+                if _money(signed.get("lineTotal", 0)) != dec(line.get("line_total", "0")):
+                    problems.append(
+                        (
+                            f"event.lines[{index}].line_total",
+                            str(_money(signed["lineTotal"])),
+                            line["line_total"],
+                        )
+                    )
+                if dec(product.get("quantity", 0)) != dec(line.get("quantity", "0")):
+                    problems.append(
+                        (
+                            f"event.lines[{index}].quantity",
+                            str(product.get("quantity")),
+                            str(line.get("quantity")),
+                        )
+                    )
+        financials = data.get("financials")
+        if isinstance(financials, list) and event.get("kind") in ("SALE", "PAYMENT_CORRECTION", "PRE_BILL"):
+            signed_amounts = [str(_money(f.get("amount", 0))) for f in financials]
+            amounts = [str(dec(p.get("amount", "0"))) for p in event.get("payments") or []]
+            if signed_amounts != amounts:
+                problems.append(("event.payments", ",".join(signed_amounts), ",".join(amounts)))
+    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
+        problems.append(("event", "an event matching its sign request", f"unreadable: {exc}"))
+    return problems
