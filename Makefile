@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/sce demo
+	$(BIN)/sce serve --demo
 
 test: $(STAMP)
 	./scripts/ensure-system-packages $(SYSTEM_PACKAGES)

@@ -19,6 +19,7 @@ from sce.fps.cli import app as fps_app
 from sce.obligation.cli import app as obligation_app
 from sce.pos.cli import simulate
 from sce.web.obligation_pages import create_app
+from sce.web.pos.cli import serve
 
 app = typer.Typer(help="Belgian certified cash register system (SCE/GKS).", no_args_is_help=True)
 app.command()(simulate)
@@ -31,6 +32,7 @@ app.add_typer(fps_app, name="fps", help="The tax administration stand-in: upload
 app.add_typer(
     obligation_app, name="obligation", help="Must an establishment use a certified system, and by when?"
 )
+app.command()(serve)
 
 
 DemoState = Annotated[

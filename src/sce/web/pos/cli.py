@@ -1,0 +1,80 @@
+"""``sce serve``: the restaurant's POS web server (touch POS, kitchen display, back office, API)."""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from sce.domain.errors import DomainError
+from sce.pos.fdm_setup import EMULATOR_PIN
+from sce.web.pos import demo as demo_module
+from sce.web.pos.app import create_app
+from sce.web.pos.runtime import FdmChoice, Runtime, open_runtime
+
+app = typer.Typer(help="The restaurant POS in the browser.")
+
+
+def prepare(
+    *, demo: bool, db: str | None, fdm: str | None, state: Path | None, history_days: int = 2
+) -> Runtime:
+    """Open the database and the FDM (and, for the demo, seed the restaurant and its history)."""
+    state_dir = state or (Path(tempfile.mkdtemp(prefix="sce-demo-")) if demo else Path("sce-state"))
+    choice = FdmChoice.parse(fdm or ("emulator-v1" if demo else ""))
+    url = db or f"sqlite:///{state_dir / 'pos.db'}"
+    clock = demo_module.DemoClock() if demo else None
+    rt = open_runtime(url, choice, state_dir, demo=demo, clock=clock, seed=demo_module.seed if demo else None)
+    rt.start(pin=EMULATOR_PIN if demo and choice.kind == "emulator-v1" else None)
+    if demo and clock is not None and history_days > 0:
+        with rt.pos.store.tx() as tx:
+            fresh = tx.peek_number("ticket") == 0
+        if fresh:
+            demo_module.make_history(rt.pos, clock, history_days)
+            rt.kitchen.load()
+    return rt
+
+
+@app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option(help="Demo restaurant on SQLite with an embedded FDM emulator.")
+    ] = False,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL (sqlite:///path.db or postgresql+psycopg://...).")
+    ] = None,
+    fdm: Annotated[
+        str | None,
+        typer.Option(help="emulator-v1 (demo default), emulator-v2, serial:PORT or an SCE 2.0 URL."),
+    ] = None,
+    state: Annotated[Path | None, typer.Option(help="State directory (temporary for the demo).")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    history_days: Annotated[int, typer.Option(help="Days of demo history.", hidden=True)] = 2,
+) -> None:
+    """Serve the POS: login at http://HOST:PORT/, API at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
+    logging.basicConfig(level=logging.WARNING)
+    try:
+        rt = prepare(demo=demo, db=db, fdm=fdm, state=state, history_days=history_days)
+    except DomainError as error:
+        typer.echo(f"cannot start: {error}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"SCE POS ({rt.connected.description}), state in {rt.state}")
+    if demo:
+        typer.echo("Demo staff (PIN):")
+        for _employee_id, alias, role, pin in demo_module.PINS:
+            typer.echo(f"  {alias:<12} {role:<11} {pin}")
+    typer.echo(f"Open http://{host}:{port}/  (API: http://{host}:{port}/api/v1/docs)")
+    try:
+        uvicorn.run(
+            create_app(rt, extras=True),
+            host=host,
+            port=port,
+            log_level="warning",
+            timeout_graceful_shutdown=2,
+        )
+    finally:
+        rt.close()

@@ -1,0 +1,123 @@
+"""Turning the core's errors into HTTP answers with plain words and the action the user must take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sce.domain.errors import DomainError
+from sce.fiscal.errors import FiscalError, InvalidPinError, UserAction
+from sce.pos.errors import FiscalBlockedError
+
+#: What the person at the till reads for each action the FDM asks for.
+ACTION_WORDS: dict[UserAction, str] = {
+    UserAction.NONE: "Try again.",
+    UserAction.ENTER_PIN: (
+        "The fiscal data module is locked: enter the PIN of the VAT signing card (VSC) on the PIN pad; "
+        "the waiting ticket is then sent again."
+    ),
+    UserAction.CHECK_CONNECTION: (
+        "The fiscal data module does not answer: check its cable or network and its power, then press "
+        "Retry. Nothing was signed."
+    ),
+    UserAction.CALL_SUPPORT: (
+        "The fiscal data module refused the ticket: call your POS support. Meanwhile give the customer a "
+        "manual receipt and record the incident."
+    ),
+    UserAction.INSERT_CARD: "No VAT signing card in the fiscal data module: insert it, then press Retry.",
+    UserAction.RESTART_FDM: (
+        "The fiscal data module answered wrongly: switch it off and on, then press Retry."
+    ),
+    UserAction.UPLOAD_BUFFER: (
+        "The fiscal data module's buffer is full: it must send its data to the tax administration. Check "
+        "its internet connection; selling is blocked until the buffer has room again."
+    ),
+}
+
+#: Rules that mean "someone else changed it": HTTP 409.
+CONFLICT_RULES = frozenset({"STALE_VERSION", "NOT_OPEN", "IN_PROGRESS", "ALREADY_CLOCKED_IN"})
+NOT_FOUND_RULES = frozenset({"UNKNOWN_ORDER", "UNKNOWN_TICKET", "UNKNOWN_EMPLOYEE", "NOT_FOUND"})
+
+STATUS_OF = {"FORBIDDEN": 403, "BAD_PIN": 401, "UNAUTHENTICATED": 401, "TOO_MANY_ATTEMPTS": 429}
+
+#: Plain words for the rules a user meets most at the till.
+RULE_WORDS: dict[str, str] = {
+    "NOT_CLOCKED_IN": "You are clocked out: clock in on the login screen before selling.",
+    "STALE_VERSION": (
+        "This table was changed on another terminal meanwhile: it is reloaded, repeat your change."
+    ),
+    "NOT_OPEN": "This order is already closed or being paid on another terminal.",
+    "COPY_NOT_ALLOWED": "An SCE 1.0 register may not print a copy of a ticket.",
+    "BAD_PIN": "Unknown PIN or badge code.",
+    "FORBIDDEN": "Your role may not do this.",
+    "USERS_CLOCKED_IN": "Everybody clocks out (WORK OUT) before the Z report closes the day.",
+    "OPEN_TABLES": "Tables still have unpaid rounds: pay or transfer them before the Z report.",
+}
+
+
+class HttpError(Exception):
+    """An answer other than success, with its JSON body."""
+
+    def __init__(self, status: int, field: str, rule: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body: dict[str, Any] = {"error": {"field": field, "rule": rule, "message": message, **extra}}
+
+
+def from_domain(error: DomainError) -> HttpError:
+    rule = error.rule
+    detail = error.detail or ""
+    words = RULE_WORDS.get(rule)
+    message = (
+        f"{words} ({detail})" if words and detail else words or f"{error.field}: {rule} {detail}".strip()
+    )
+    if rule in STATUS_OF:
+        status = STATUS_OF[rule]
+    elif rule in CONFLICT_RULES:
+        status = 409
+    elif rule in NOT_FOUND_RULES:
+        status = 404
+    else:
+        status = 422
+    return HttpError(status, error.field, rule, message, detail=detail)
+
+
+def from_fiscal(error: FiscalBlockedError) -> HttpError:
+    action = error.action
+    return HttpError(
+        503,
+        "fdm",
+        "FDM_BLOCKED",
+        ACTION_WORDS.get(action, ACTION_WORDS[UserAction.CALL_SUPPORT]),
+        action=action.value,
+        pending=error.pending,
+        ticket_number=error.ticket_number,
+        detail=error.message,
+    )
+
+
+def to_http(error: Exception) -> HttpError:
+    if isinstance(error, HttpError):
+        return error
+    if isinstance(error, FiscalBlockedError):
+        return from_fiscal(error)
+    if isinstance(error, DomainError):
+        return from_domain(error)
+    if isinstance(error, FiscalError):
+        if isinstance(error, InvalidPinError):
+            return HttpError(
+                422, "pin", "INVALID_PIN", "Wrong VSC PIN: try again.", action=error.action.value
+            )
+        return HttpError(
+            503,
+            "fdm",
+            "FDM_BLOCKED",
+            ACTION_WORDS.get(error.action, ACTION_WORDS[UserAction.CALL_SUPPORT]),
+            action=error.action.value,
+            pending=False,
+            detail=str(error),
+        )
+    raise error
+
+
+#: Everything :func:`to_http` turns into an answer.
+HANDLED = (DomainError, FiscalBlockedError, FiscalError, HttpError)

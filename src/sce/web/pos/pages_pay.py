@@ -1,0 +1,93 @@
+"""Payment screen: what is due, several methods, tips, equal shares, cash rounding and change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from sce.domain.errors import DomainError
+from sce.domain.money import Money, round_cash
+from sce.domain.payments import PaymentMethod
+from sce.web.pos import actions, views
+from sce.web.pos.errors import to_http
+from sce.web.pos.pages import form_change, form_of, need_session, render
+from sce.web.pos.security import Session
+
+router = APIRouter(include_in_schema=False)
+METHODS = (
+    ("CASH", "Cash"),
+    ("CARD", "Card"),
+    ("DEBIT_CARD", "Debit card"),
+    ("CREDIT_CARD", "Credit card"),
+    ("MEAL_CHEQUE", "Meal voucher"),
+    ("VOUCHER", "Voucher"),
+)
+TENDER_ROWS = 3
+
+
+@router.get("/pos/orders/{order_id}/pay")
+def pay_screen(order_id: str, request: Request) -> Response:
+    session = need_session(request)
+    if not isinstance(session, Session):
+        return session
+    rt = request.app.state.runtime
+    try:
+        order = views.order_dict(rt.pos.order(order_id))
+        parts = int(request.query_params.get("parts") or 1)
+        shares = [str(m) for m in rt.pos.equal_shares(order_id, parts)] if parts > 1 else []
+    except (DomainError, ValueError) as error:
+        body = to_http(error).body if isinstance(error, DomainError) else {"error": {"message": str(error)}}
+        return render(
+            request, "error.html", {"error": body["error"], "back": f"/pos/orders/{order_id}"}, status=422
+        )
+    total = Money(order["total_cents"])
+    return render(
+        request,
+        "pay.html",
+        {
+            "order": order,
+            "methods": METHODS,
+            "cash_due": str(round_cash(total).rounded),
+            "parts": parts,
+            "shares": shares,
+            "rows": max(TENDER_ROWS, len(shares)),
+        },
+    )
+
+
+def tenders_of(form: dict[str, Any]) -> list[dict[str, str]]:
+    tenders = []
+    for index in range(1, 11):
+        amount = str(form.get(f"amount-{index}", "") or "").strip()
+        if amount:
+            tenders.append({"method": str(form.get(f"method-{index}") or "CASH"), "amount": amount})
+    return tenders
+
+
+@router.post("/pos/orders/{order_id}/pay")
+async def pay(order_id: str, request: Request) -> Response:
+    form = await form_of(request)
+    rt = request.app.state.runtime
+
+    def act(s: Session) -> dict[str, Any]:
+        tips = []
+        if str(form.get("tip_amount", "")).strip():
+            tips.append(
+                {
+                    "method": str(form.get("tip_method") or PaymentMethod.CASH.value),
+                    "amount": str(form["tip_amount"]),
+                }
+            )
+        return actions.pay(rt, s, order_id, int(str(form.get("version") or 0)), tenders_of(form), tips)
+
+    return await run_in_threadpool(
+        form_change,
+        request,
+        form,
+        act,
+        lambda body: f"/pos/tickets/{body['ticket_number']}?change={body['change']}",
+        f"/pos/orders/{order_id}/pay",
+    )

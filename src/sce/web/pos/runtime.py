@@ -1,0 +1,150 @@
+"""Everything one running POS web server holds: the POS core over its database and FDM, the live bus,
+sessions, idempotency keys, the kitchen board and the screen printers.
+
+:func:`open_runtime` assembles it from ``sce serve`` options; :func:`sce.web.pos.demo.prepare_demo` seeds a
+fresh database with the demo restaurant first.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from sce.db.engine import migrate, open_engine
+from sce.db.store import PosStore
+from sce.domain.errors import DomainError
+from sce.fiscal.port import DeviceInfo
+from sce.pos.fdm_setup import Connected, emulator_v1, emulator_v2, serial_v1, url_v2
+from sce.pos.service import Pos
+from sce.pos.site import SiteConfig
+from sce.web.pos.idempotency import IdempotencyStore
+from sce.web.pos.kitchen_board import KitchenBoard
+from sce.web.pos.live import Bus
+from sce.web.pos.security import Sessions
+from sce.web.pos.ticket_printers import TerminalPrinters
+
+log = logging.getLogger(__name__)
+#: Idempotency keys older than this are forgotten at start-up.
+KEEP_KEYS = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class FdmChoice:
+    """``emulator-v1``, ``emulator-v2``, ``serial:PORT`` or an SCE 2.0 URL."""
+
+    kind: str
+    target: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> FdmChoice:
+        text = text.strip()
+        if text in ("emulator-v1", "emulator-v2"):
+            return cls(text)
+        if text.startswith("serial:") and len(text) > len("serial:"):
+            return cls("serial", text[len("serial:") :])
+        if text.startswith(("http://", "https://")):
+            return cls("url", text)
+        raise DomainError("fdm", "UNKNOWN_FDM", "emulator-v1, emulator-v2, serial:PORT or an http(s) URL")
+
+    def connect(self, state: Path, site: SiteConfig) -> Connected:
+        if self.kind == "emulator-v1":
+            return emulator_v1(state, site)
+        if self.kind == "emulator-v2":
+            return emulator_v2(state, site)
+        if self.kind == "serial":
+            return serial_v1(self.target, state, site)
+        return url_v2(self.target, site)
+
+
+@dataclass
+class Runtime:
+    """The running POS behind the web application."""
+
+    pos: Pos
+    engine: Engine
+    connected: Connected
+    state: Path
+    demo: bool = False
+    bus: Bus = field(default_factory=Bus)
+    sessions: Sessions = field(default_factory=Sessions)
+    idempotency: IdempotencyStore = field(init=False)
+    kitchen: KitchenBoard = field(init=False)
+    tickets: TerminalPrinters = field(default_factory=TerminalPrinters)
+    device: DeviceInfo | None = None
+    last_contact: str = ""
+    last_error: str = ""
+    demo_secrets: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.idempotency = IdempotencyStore(self.engine)
+        self.kitchen = KitchenBoard(self.pos, self.engine)
+
+    @property
+    def generation(self) -> int:
+        return int(self.pos.fdm.generation)
+
+    def start(self, *, pin: str | None = None) -> DeviceInfo:
+        """Start the FDM (finishing events left pending); ``pin`` unlocks an SCE 1.0 emulator at once."""
+        self.idempotency.prune(KEEP_KEYS)
+        self.device = self.pos.start()
+        if not self.device.ready and pin:
+            self.pos.unlock(pin)
+            self.device = self.pos.fdm.status()
+        self.touch()
+        self.kitchen.load()
+        return self.device
+
+    def touch(self) -> None:
+        self.last_contact = datetime.now().astimezone().isoformat(timespec="seconds")
+
+    def close(self) -> None:
+        self.bus.close()
+        try:
+            self.connected.close()
+        finally:
+            self.engine.dispose()
+
+
+def open_runtime(
+    db_url: str,
+    fdm: FdmChoice,
+    state: Path,
+    *,
+    demo: bool = False,
+    clock: Callable[[], datetime] | None = None,
+    seed: Callable[[Pos], Any] | None = None,
+) -> Runtime:
+    """Open the database (migrated), seed it when asked and empty, and connect the FDM."""
+    state.mkdir(parents=True, exist_ok=True)
+    engine = open_engine(db_url)
+    migrate(engine)
+    store = PosStore(engine)
+    with store.tx() as tx:
+        configured = tx.item("site", "site") is not None
+    if not configured:
+        if seed is None:
+            engine.dispose()
+            raise DomainError("site", "NOT_CONFIGURED", "this database has no site: start with --demo")
+        seed(Pos(store, _NoFdm(), clock=clock))
+    with store.tx() as tx:
+        found = tx.item("site", "site")
+        assert found is not None
+        site = SiteConfig.from_dict(found[1])
+    connected = fdm.connect(state, site)
+    pos = Pos(store, connected.module, clock=clock)
+    return Runtime(pos, engine, connected, state, demo)
+
+
+class _NoFdm:
+    """Stand-in FDM while only configuration documents are written (nothing is signed)."""
+
+    generation = 0
+
+    def __getattr__(self, name: str) -> Any:
+        raise DomainError("fdm", "NOT_CONNECTED", f"{name}: no FDM while seeding the configuration")
