@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -72,6 +72,8 @@ from sce.pos.signer import Built, Signed, Signer
 from sce.pos.site import SiteConfig
 
 MAX_OPENING = timedelta(hours=24)
+#: How the customer receives the VAT ticket (empty: on paper, the default).
+MEDIA = ("", "PAPER", "DIGITAL", "PAPER_DIGITAL")
 ROLES = ("waiter", "manager", "technician", "inspector", "robot")
 #: SCE 2.0 labels of the events an SCE 1.0 FDM does not sign; the POS journals them itself.
 TARGET_COST_CENTER = "target_cost_center"
@@ -466,8 +468,16 @@ class Pos:
         terminal_id: str,
         tenders: Sequence[Tender],
         tips: Sequence[Tip] = (),
+        *,
+        medium: str = "",
     ) -> Signed:
-        """Pay and close: the normal sale (VAT ticket) with every line of the order and its payments."""
+        """Pay and close: the normal sale (VAT ticket) with every line of the order and its payments.
+
+        ``medium`` is how the customer gets the VAT ticket (SCE 2.0 ``ticketMedium``): PAPER (default),
+        DIGITAL (e-mail) or PAPER_DIGITAL.
+        """
+        if medium not in MEDIA:
+            raise DomainError("medium", "UNKNOWN_TICKET_MEDIUM", f"one of {', '.join(m for m in MEDIA if m)}")
         stored = self.order(order_id)
         if stored.order.rounds:
             version = self._sign_pending_lines(order_id, version, employee_id, terminal_id)
@@ -477,6 +487,8 @@ class Pos:
                 raise DomainError("order", "EMPTY", "nothing to pay")
             settlement = settle(order.total, tenders, tips)
             event = sale_event(order, settlement, ctx, departments=self._departments(tx))
+            if medium:
+                event = replace(event, ticket_medium=medium)
             return event, {"change": settlement.change.cents}
 
         return self._order_event(order_id, version, employee_id, terminal_id, make, close=True)
@@ -840,6 +852,7 @@ class Pos:
         tips: Sequence[Tip] = (),
         consumption: Consumption = Consumption.TAKE_AWAY,
         centre: CostCentre | None = None,
+        medium: str = "",
     ) -> Signed:
         """A counter sale without a table: items and payment in one go (no pro forma needed)."""
         view = self.open_order(
@@ -848,7 +861,7 @@ class Pos:
         order_id, version = view.order.order_id, view.version
         for product_id, quantity in items:
             version = self.add_item(order_id, version, employee_id, product_id, quantity).version
-        return self.pay(order_id, version, employee_id, terminal_id, tenders, tips)
+        return self.pay(order_id, version, employee_id, terminal_id, tenders, tips, medium=medium)
 
     # ================================================================= reports
 
