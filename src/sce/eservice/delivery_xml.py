@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 from importlib import resources
@@ -65,8 +66,21 @@ def parse(document: bytes) -> tuple[str, list[XmlDelivery]]:
                 operator_vat=str(value("operatorVat")),
                 establishment=str(value("establishment")),
                 room=str(value("room") or ""),
-                day=date.fromisoformat(str(value("date"))),
+                day=_day(str(value("date"))),
                 serials=[str(s) for s in value("productionNumber")],
             )
         )
     return distributor, deliveries
+
+
+def _day(text: str) -> date:
+    """An ``xs:date``: its time zone, if any, is dropped (a delivery day); years outside 1-9999 refused."""
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?", text.strip())
+    try:
+        if match is None:
+            raise ValueError(text)
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        raise InvalidInputError(
+            "file/deliveries/delivery/date", "INVALID_DATE", f"{text!r} is not a day between 0001 and 9999"
+        ) from None
