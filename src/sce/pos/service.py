@@ -107,6 +107,8 @@ class Pos:
         self.signer = Signer(store, fdm, self._apply_effect)
         self.clock = clock
         self.device: DeviceInfo | None = None
+        #: Why this POS may not sell through the FDM it found (the pairing registered in the e-service).
+        self.pairing_refusal: str | None = None
 
     # ================================================================= set-up and configuration
 
@@ -183,6 +185,33 @@ class Pos:
             self.signer.recover()
         return self.device
 
+    def check_pairing(self, expected_fdm: str | None, *, active: bool = True) -> None:
+        """Compare the FDM found at start-up with the one linked to this POS in the e-service.
+
+        ``expected_fdm`` None means the POS is linked to no FDM. A mismatch stops every event until a
+        start-up with the right FDM, with a message naming both serial numbers.
+        """
+        if self.device is None:
+            raise DomainError("fdm", "NOT_STARTED", "start the POS (FDM status and identification) first")
+        site = self.site()
+        found = self.device.fdm_id.strip()
+        if expected_fdm is None:
+            self.pairing_refusal = (
+                f"POS {site.pos_id} is linked to no FDM in the e-service; found FDM {found}"
+            )
+        elif not active:
+            self.pairing_refusal = f"the link of POS {site.pos_id} to FDM {expected_fdm} is not active yet"
+        elif expected_fdm.strip() != found:
+            self.pairing_refusal = (
+                f"POS {site.pos_id} expected FDM {expected_fdm.strip()} but found FDM {found}"
+            )
+        else:
+            self.pairing_refusal = None
+
+    def _require_pairing(self) -> None:
+        if self.pairing_refusal is not None:
+            raise DomainError("fdm", "NOT_PAIRED", f"{self.pairing_refusal}: selling refused")
+
     def unlock(self, pin: str) -> list[Signed]:
         """The VSC PIN (SCE 1.0); events waiting for it are then sent."""
         self.fdm.unlock(pin)
@@ -233,6 +262,7 @@ class Pos:
     def _context(
         self, tx: Tx, number: int, employee_id: str, terminal_id: str, *, training: bool | None = None
     ) -> tuple[EventContext, str]:
+        self._require_pairing()
         site = self.site(tx)
         now = self.now()
         period = self._period(tx, now)
@@ -936,6 +966,7 @@ class Pos:
 
         def build(tx: Tx, number: int) -> Built:
             # Reports are made by a logged-in user who need not be at work: the Z comes after WORK OUT.
+            self._require_pairing()
             user = self.employee(tx, employee_id).employee_id
             site = self.site(tx)
             period = tx.period(period_id)

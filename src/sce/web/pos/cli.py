@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +12,7 @@ import typer
 import uvicorn
 
 from sce.domain.errors import DomainError
+from sce.eservice.pairing_client import PairingUnavailableError, fetch_pairing
 from sce.pos.fdm_setup import EMULATOR_PIN
 from sce.web.pos import demo as demo_module
 from sce.web.pos.app import create_app
@@ -38,6 +40,23 @@ def prepare(
     return rt
 
 
+PASSWORD_VARIABLE = "SCE_ESERVICE_PASSWORD"
+
+
+def check_pairing_at_start(rt: Runtime, url: str, username: str, password: str) -> str:
+    """Ask the e-service which FDM this POS is linked to and refuse selling through any other."""
+    pos_serial = rt.pos.site().pos_id
+    try:
+        record = fetch_pairing(url, username, password, pos_serial)
+    except PairingUnavailableError as error:
+        rt.pos.pairing_refusal = f"the pairing of POS {pos_serial} could not be checked ({error})"
+        return f"pairing: NOT checked, selling refused: {error}"
+    rt.pos.check_pairing(record.fdm_serial if record else None, active=record.active if record else False)
+    if rt.pos.pairing_refusal:
+        return f"pairing: {rt.pos.pairing_refusal}; selling refused"
+    return f"pairing: POS {pos_serial} and FDM {record.fdm_serial if record else '-'} as registered"
+
+
 @app.command()
 def serve(
     demo: Annotated[
@@ -54,6 +73,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     history_days: Annotated[int, typer.Option(help="Days of demo history.", hidden=True)] = 2,
+    eservice_url: Annotated[
+        str | None,
+        typer.Option(help="E-service to check at start-up that the FDM found is the one linked to this POS."),
+    ] = None,
+    eservice_user: Annotated[
+        str, typer.Option(help="Operator account in the e-service (password in $SCE_ESERVICE_PASSWORD).")
+    ] = "",
 ) -> None:
     """Serve the POS: login at http://HOST:PORT/, API at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
     logging.basicConfig(level=logging.WARNING)
@@ -62,6 +88,10 @@ def serve(
     except DomainError as error:
         typer.echo(f"cannot start: {error}", err=True)
         raise typer.Exit(2) from None
+    if eservice_url:
+        typer.echo(
+            check_pairing_at_start(rt, eservice_url, eservice_user, os.environ.get(PASSWORD_VARIABLE, ""))
+        )
     typer.echo(f"SCE POS ({rt.connected.description}), state in {rt.state}")
     if demo:
         typer.echo("Demo staff (PIN):")
