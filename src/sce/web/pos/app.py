@@ -7,12 +7,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sce.audit.web import inspector_router
 from sce.web.pos import (
     api,
     live,
@@ -28,6 +29,7 @@ from sce.web.pos import security as sec
 from sce.web.pos.errors import HttpError
 from sce.web.pos.guard import authenticate
 from sce.web.pos.runtime import Runtime
+from sce.web.pos.security import Session
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -65,6 +67,14 @@ class SecurityHeaders:
         await self.app(scope, receive, wrapped)
 
 
+def inspector_session(request: Request) -> Session:
+    """The inspector's read-only view: the inspector role only (its export holds the FDM key data)."""
+    session = authenticate(request)
+    if session.role != "inspector":
+        raise HttpError(403, "role", "FORBIDDEN", f"a {session.role} may not use the inspector's view")
+    return session
+
+
 def create_app(rt: Runtime, *, extras: bool = False, eservice_state: Path | None = None) -> FastAPI:
     app = FastAPI(
         title="SCE restaurant POS API",
@@ -92,6 +102,9 @@ def create_app(rt: Runtime, *, extras: bool = False, eservice_state: Path | None
     ):
         app.include_router(module.router)
     app.include_router(live.router(rt.bus, authenticate))
+    app.include_router(
+        inspector_router(rt.engine, dependencies=[Depends(inspector_session)]), prefix="/inspector"
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     if extras:
         _mount_extras(app, eservice_state or rt.state / "eservice")
