@@ -13,10 +13,12 @@ Layout (the choice, and why):
   replication slot on the site's server;
 * **one set of tables at head office for all sites**, identical to a site's, whose primary keys
   begin with ``site_id``: rows of every site live side by side without key collisions (each site
-  has its own record number 1), and a consolidated report is a plain ``GROUP BY site_id``. A
-  schema per site was rejected: logical replication matches tables by schema-qualified name, so
-  every site would have to keep its own tables in a schema named after itself, and every
-  consolidated query would be a ``UNION`` over a growing list of schemas.
+  has its own record number 1), and a consolidated report is a plain ``GROUP BY site_id``.
+
+This layout needs tables keyed by site; the POS tables are not (their keys are the site's own
+numbers), so the chain with the real POS keeps each site's tables in a schema named after the site
+instead: see :mod:`sce.chain.sites`. This module and the representative tables of
+:mod:`sce.chain.tables` remain for tables that carry a site column and for the fault drills.
 
 On a cut (head office down, network down, subscription disabled) the site keeps writing; its
 replication slot keeps the WAL from the last row head office confirmed. When the link is back the

@@ -1,8 +1,8 @@
 """The representative append-only tables a site sends to head office, and the hash-chained append.
 
-These stand in for the POS journal and report tables until those exist; the replication functions
-in :mod:`sce.chain.replication` take table names as parameters and only rely on what these tables
-show:
+These are representative tables keyed by site (the real POS tables, one schema per site, are
+replicated by :mod:`sce.chain.sites`); the replication functions in :mod:`sce.chain.replication` take
+table names as parameters and only rely on what these tables show:
 
 * every row carries the ``site_id`` of the site that wrote it, and the primary key starts with it
   (``(site_id, seq)``, ``(site_id, z_number)``), so head office holds every site's rows in one table
