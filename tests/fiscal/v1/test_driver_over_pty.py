@@ -76,11 +76,14 @@ def test_status_identification_and_pin(rig: PtyRig) -> None:
 
 
 def test_pin_is_only_sent_after_202_or_204(rig: PtyRig) -> None:
+    # nothing asked yet: the driver asks the status first, and the locked card (202) takes the PIN
+    reply = rig.driver.enter_pin(TEST_PIN)
+    assert reply.header.error.code is FdmCode.PIN_ACCEPTED
+    kinds = [r["request"][0] for r in rig.emulator.store.iter_journal()]  # type: ignore[index]
+    assert kinds[-2:] == ["S", "P"]
     with pytest.raises(PinNotRequestedError):
-        rig.driver.enter_pin(TEST_PIN)
-    unlock(rig)
-    with pytest.raises(PinNotRequestedError):
-        rig.driver.enter_pin(TEST_PIN)  # already unlocked: the FDM did not ask
+        rig.driver.enter_pin(TEST_PIN)  # already unlocked: the FDM does not ask
+    assert [r["request"][0] for r in rig.emulator.store.iter_journal()][-1] == "S"  # type: ignore[index]
 
 
 def test_hash_and_sign_signature_verifies(rig: PtyRig) -> None:

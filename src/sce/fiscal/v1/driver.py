@@ -9,6 +9,7 @@ only sent after the FDM asked for it (202) or refused one (204).
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Callable
@@ -171,6 +172,8 @@ class FdmV1Driver:
         self.on_exchange = on_exchange
         self.pin_requested = False
         self.last_exchange: Exchange | None = None
+        # One exchange at a time on the link: every exchange empties the input buffer first.
+        self._lock = threading.RLock()
         self._parser = FrameParser()
         self._items: deque[ParsedItem] = deque()
         if port.timeout != READ_SLICE:
@@ -193,7 +196,13 @@ class FdmV1Driver:
         return reply
 
     def enter_pin(self, pin: str) -> PinReply:
-        """Send the VSC PIN; only allowed after a 202 or 204 from the FDM."""
+        """Send the VSC PIN; only allowed when the FDM asks for it (202 or 204).
+
+        When no answer since the last one said so, the FDM's status is asked first: a card locked by an
+        FDM restart is seen even if the last answer was a replayed one.
+        """
+        if not self.pin_requested:
+            self.status()
         if not self.pin_requested:
             raise PinNotRequestedError("the FDM has not asked for a PIN (202/204); the PIN is not sent")
         try:
@@ -225,7 +234,8 @@ class FdmV1Driver:
         return reply
 
     def _check(self, code: FdmCode, *, raise_pin: bool) -> None:
-        self.pin_requested = code in (FdmCode.PIN_REQUIRED, FdmCode.INVALID_PIN)
+        if code is not FdmCode.ALREADY_HANDLED:  # a replayed answer says nothing about the card now
+            self.pin_requested = code in (FdmCode.PIN_REQUIRED, FdmCode.INVALID_PIN)
         if code.severity is not Severity.ERROR:
             return
         message = f"FDM refused: {code.value} {code.description}"
@@ -245,7 +255,8 @@ class FdmV1Driver:
 
     def _transact(self, request: Request) -> Reply:
         try:
-            return self._exchange(request)
+            with self._lock:
+                return self._exchange(request)
         except (serial.SerialException, OSError) as exc:
             raise FiscalUnreachableError(f"serial link to the FDM failed: {exc}") from exc
 
