@@ -20,8 +20,13 @@ print(json.dumps({"benchmark": "good", "x_ms": 2.0, "headlines": [
 """
 
 
-def test_quick_json_run_reports_a_figure_and_a_floor_for_every_benchmark(tmp_path: Path) -> None:
-    output = tmp_path / "latest.json"
+ARTEFACT = Path(__file__).resolve().parents[1] / "artefacts" / "bench" / "sce-bench-quick.json"
+
+
+def test_quick_json_run_reports_a_figure_and_a_floor_for_every_benchmark() -> None:
+    """The CI run of ``sce bench --quick --json``; its JSON is kept as a test artefact."""
+    output = ARTEFACT
+    output.parent.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [sys.executable, "-m", "sce", "bench", "--quick", "--json", "--output", str(output)],
         capture_output=True,
