@@ -15,6 +15,7 @@ from sce.domain.errors import DomainError
 from sce.domain.money import Money
 from sce.domain.orders import CostCentre, CostCentreType, LineReason
 from sce.domain.payments import PaymentMethod, Tender, Tip
+from sce.domain.staff import Employee
 from sce.domain.vat import ProductVat, VatLetter
 from sce.fiscal.port import EventKind
 from sce.pos.errors import FiscalBlockedError
@@ -498,3 +499,21 @@ def test_mandatory_line_reasons_are_kept(working: Rig) -> None:
         order_id, working.pos.order(order_id).version, WAITER, 1, Decimal(1), LineReason.WASTE
     )
     assert view.order.lines[-1].reason is LineReason.WASTE
+
+
+def test_mandatory_configuration_log_never_holds_a_secret(rig: Rig) -> None:
+    rig.pos.add_employee(
+        Employee("93051822361", "Bram"),
+        "waiter",
+        by=MANAGER,
+        pin_hash="$argon2id$v=19$secret-hash",
+        access={"badge_code": "4711-0815", "label": "front"},
+    )
+    with rig.store.engine.connect() as connection:
+        bodies = [
+            row[0]
+            for row in connection.execute(text("SELECT body FROM config_log WHERE entity = 'employee'"))
+        ]
+    logged = "\n".join(bodies)
+    assert "argon2id" not in logged and "4711-0815" not in logged
+    assert '"label":"front"' in logged.replace(" ", "")

@@ -79,6 +79,22 @@ ROLES = ("waiter", "manager", "technician", "inspector", "robot")
 TARGET_COST_CENTER = "target_cost_center"
 
 
+#: Parts of a key that mark a secret: never written to the configuration log in clear.
+SECRET_MARKS = ("pin", "secret", "password", "key", "token", "badge")
+
+
+def masked(value: Any) -> Any:
+    """``value`` with every secret (by its key, at any depth) replaced by ``***``."""
+    if isinstance(value, dict):
+        return {
+            k: "***" if any(mark in str(k).lower() for mark in SECRET_MARKS) else masked(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class OrderView:
     """An order as a terminal shows it, with the version to send back with the next change."""
@@ -129,10 +145,10 @@ class Pos:
         with self.store.tx() as tx:
             found = tx.item(kind, item_id)
             version = tx.put_item(kind, item_id, body, None if found is None else found[0])
-            shown = {k: ("***" if k in ("pin_hash", "secret") else v) for k, v in body.items()}
+            shown = masked(body)
             before = None
             if found is not None:
-                before = {k: ("***" if k in ("pin_hash", "secret") else v) for k, v in found[1].items()}
+                before = masked(found[1])
             tx.append_config(by, kind, item_id, "create" if found is None else "update", before, shown)
             return version
 
