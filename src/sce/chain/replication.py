@@ -175,6 +175,11 @@ def remove_site(head_office: sa.Engine, site_id: str, *, site_reachable: bool = 
 
 def site_link(head_office: sa.Engine, site_id: str) -> SiteLink:
     """The state of the site's subscription at head office."""
+    return SiteLink(site_id, *subscription_state(head_office, link_name(site_id)))
+
+
+def subscription_state(head_office: sa.Engine, subscription: str) -> tuple[bool, bool, bool]:
+    """Enabled, worker running, every table synchronised: one subscription as head office sees it."""
     with head_office.connect() as connection:
         row = connection.execute(
             sa.text(
@@ -185,9 +190,9 @@ def site_link(head_office: sa.Engine, site_id: str) -> SiteLink:
                 "             AND r.srsubstate <> 'r')"
                 " FROM pg_subscription s WHERE s.subname = :name"
             ),
-            {"name": link_name(site_id)},
+            {"name": subscription},
         ).one()
-    return SiteLink(site_id, bool(row[0]), bool(row[1]), bool(row[2]))
+    return bool(row[0]), bool(row[1]), bool(row[2])
 
 
 def slot_state(site: sa.Engine, site_id: str) -> SlotState:

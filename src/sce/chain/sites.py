@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 
 from sce.audit.export import ExportResult, export_journal
 from sce.audit.keys import KIND as KEY_KIND
+from sce.chain.replication import SiteLink, subscription_state
 from sce.db.engine import migrate, open_engine
 
 __all__ = [
@@ -207,31 +208,9 @@ def head_office_sites(head_office: sa.Engine) -> list[str]:
     return [name.removeprefix(_PREFIX) for name in names if name.startswith(_PREFIX)]
 
 
-@dataclass(frozen=True)
-class SiteLink:
-    """The site's link as head office sees it."""
-
-    site_id: str
-    enabled: bool  # the subscription is enabled
-    receiving: bool  # its apply worker runs (connected or connecting to the site)
-    tables_ready: bool  # the first copy of every table is done
-
-
 def site_link(head_office: sa.Engine, site_id: str) -> SiteLink:
     """The state of the site's subscription at head office."""
-    with head_office.connect() as connection:
-        row = connection.execute(
-            sa.text(
-                "SELECT s.subenabled,"
-                " EXISTS (SELECT 1 FROM pg_stat_subscription w WHERE w.subid = s.oid AND w.relid IS NULL"
-                "         AND w.pid IS NOT NULL),"
-                " NOT EXISTS (SELECT 1 FROM pg_subscription_rel r WHERE r.srsubid = s.oid"
-                "             AND r.srsubstate <> 'r')"
-                " FROM pg_subscription s WHERE s.subname = :name"
-            ),
-            {"name": link_name(site_id)},
-        ).one()
-    return SiteLink(site_id, bool(row[0]), bool(row[1]), bool(row[2]))
+    return SiteLink(site_id, *subscription_state(head_office, link_name(site_id)))
 
 
 def slot_lag_bytes(site: sa.Engine, site_id: str) -> int:
