@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium=chromium chromedriver=chromium-driver pdftoppm=poppler-utils \
 	'/usr/lib/postgresql/*/bin/postgres=postgresql'
 
-.PHONY: run test bench clean
+.PHONY: run test fuzz bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+
+# The property and fuzz tests with fresh random examples (make test repeats the same ones).
+fuzz: $(STAMP)
+	SCE_HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q $(shell grep -rl --include='*.py' 'from hypothesis import' tests)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -6,20 +6,30 @@
   (``postgresql+psycopg://...``); dropped after the test, even when sessions are still open.
 
 A missing PostgreSQL installation is a failure, not a skip: ``make test`` installs it.
+
+Hypothesis runs ``repeatable`` by default (``make test``): the examples are derived from each test,
+so a run on a clean checkout is the same run every time. ``SCE_HYPOTHESIS_PROFILE=explore`` (``make
+fuzz``) draws fresh random examples on every run to look for new failures.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 
 from sce.devtools.pgcluster import PostgresCluster, PostgresNotFoundError
 
 pytest_plugins = ["pytester"]  # tests/devtools runs a nested session to check the missing-server failure
 
 _database_numbers = itertools.count(1)
+
+settings.register_profile("repeatable", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("SCE_HYPOTHESIS_PROFILE", "repeatable"))
 
 
 @pytest.fixture(scope="session")

@@ -10,6 +10,7 @@ to ``keys.json``.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,38 @@ def record_fdm_key(
         with PosStore(target).tx() as tx:
             _put(tx, fdm_id, body)
     return body
+
+
+def record_key_material(target: Tx | Engine, material: Mapping[str, str]) -> bool:
+    """Store the keys a connected FDM handed over (``Connected.key_material``: ``fdm_id``, ``generation``
+    and ``vsc_id`` + ``key_hex`` or ``public_key_pem``); False when it handed over none."""
+    if not material.get("fdm_id"):
+        return False
+    record_fdm_key(
+        target,
+        material["fdm_id"],
+        int(material["generation"]),
+        vsc_id=material.get("vsc_id", ""),
+        key_hex=material.get("key_hex", ""),
+        public_key_pem=material.get("public_key_pem", ""),
+    )
+    return True
+
+
+def record_keys_file(target: Tx | Engine, path: Path) -> list[str]:
+    """Store every key of a key file (:func:`entries_from_file`); the FDM ids recorded."""
+    recorded = []
+    for entry in entries_from_file(path):
+        record_fdm_key(
+            target,
+            str(entry["fdm_id"]),
+            int(entry["generation"]),
+            vsc_id=str(entry.get("vsc_id", "")),
+            key_hex=str(entry.get("key_hex", "")),
+            public_key_pem=str(entry.get("public_key_pem", "")),
+        )
+        recorded.append(str(entry["fdm_id"]))
+    return recorded
 
 
 def _put(tx: Tx, fdm_id: str, body: dict[str, Any]) -> None:

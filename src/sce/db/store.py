@@ -10,16 +10,32 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, CursorResult, Engine, insert, select, update
 from sqlalchemy import delete as sql_delete
+from sqlalchemy.sql.dml import UpdateBase
 
 from sce.db import tables as t
 from sce.domain.errors import DomainError
 from sce.journal.format import CONFIG_FORMAT, GENESIS, JOURNAL_FORMAT, line_of, seal
+
+#: The client request (its idempotency key) on whose behalf this thread or task writes, if any.
+_request: ContextVar[str | None] = ContextVar("sce_request", default=None)
+
+
+@contextmanager
+def on_behalf_of(key: str | None) -> Iterator[None]:
+    """Every transaction that writes inside this block records ``key`` with its effect, so that after a
+    crash the outcome of the request can be told from the database alone (``None``: on nobody's)."""
+    token = _request.set(key)
+    try:
+        yield
+    finally:
+        _request.reset(token)
 
 
 def utc_now() -> str:
@@ -55,6 +71,30 @@ class Tx:
 
     def __init__(self, connection: Connection) -> None:
         self.c = connection
+        self.wrote = False
+        self.orders_touched: list[str] = []
+        self.tickets_touched: list[int] = []
+
+    def _write(self, statement: UpdateBase) -> CursorResult[Any]:
+        self.wrote = True
+        return self.c.execute(statement)
+
+    def _touch(self, order_id: Any = None, ticket_number: Any = None) -> None:
+        if order_id and str(order_id) not in self.orders_touched:
+            self.orders_touched.append(str(order_id))
+        if ticket_number is not None and int(ticket_number) not in self.tickets_touched:
+            self.tickets_touched.append(int(ticket_number))
+
+    def record_request_effect(self, key: str) -> None:
+        """Note that this transaction carried out (part of) the client request ``key``."""
+        self._write(
+            insert(t.request_effects).values(
+                key=key,
+                recorded_at=utc_now(),
+                order_ids=json.dumps(self.orders_touched),
+                ticket_numbers=json.dumps(self.tickets_touched),
+            )
+        )
 
     # ----- counters -----
 
@@ -62,6 +102,7 @@ class Tx:
         values: dict[str, Any] = {"value": t.counters.c.value + 1}
         if text is not None:
             values["text"] = text
+        self.wrote = True
         row = self.c.execute(
             update(t.counters)
             .where(t.counters.c.name == name)
@@ -69,7 +110,7 @@ class Tx:
             .returning(t.counters.c.value, t.counters.c.text)
         ).first()
         if row is None:
-            self.c.execute(insert(t.counters).values(name=name, value=1, text=text or ""))
+            self._write(insert(t.counters).values(name=name, value=1, text=text or ""))
             return 1, text or ""
         return int(row[0]), str(row[1])
 
@@ -88,11 +129,11 @@ class Tx:
         return (int(row[0]), str(row[1])) if row else (0, GENESIS)
 
     def _advance(self, log: str, seq: int, digest: str) -> None:
-        done = self.c.execute(
+        done = self._write(
             update(t.counters).where(t.counters.c.name == f"head:{log}").values(value=seq, text=digest)
         ).rowcount
         if not done:
-            self.c.execute(insert(t.counters).values(name=f"head:{log}", value=seq, text=digest))
+            self._write(insert(t.counters).values(name=f"head:{log}", value=seq, text=digest))
 
     # ----- journal -----
 
@@ -104,7 +145,8 @@ class Tx:
         seq += 1
         at = utc_now()
         sealed = seal({"format": JOURNAL_FORMAT, "seq": seq, "recorded_at": at, **record}, prev)
-        self.c.execute(
+        self._touch(columns.get("order_id"), columns.get("ticket_number"))
+        self._write(
             insert(t.journal).values(
                 seq=seq,
                 recorded_at=at,
@@ -138,7 +180,7 @@ class Tx:
             "after": after,
         }
         sealed = seal(record, prev)
-        self.c.execute(
+        self._write(
             insert(t.config_log).values(
                 seq=seq,
                 recorded_at=at,
@@ -157,7 +199,8 @@ class Tx:
     # ----- pending signatures -----
 
     def add_pending(self, ticket_number: int, event: dict[str, Any], effect: dict[str, Any]) -> None:
-        self.c.execute(
+        self._touch((effect.get("pos") or {}).get("order_id"), ticket_number)
+        self._write(
             insert(t.pending_sign).values(
                 ticket_number=ticket_number,
                 created_at=utc_now(),
@@ -170,21 +213,21 @@ class Tx:
         )
 
     def set_pending_token(self, ticket_number: int, token: str) -> None:
-        self.c.execute(
+        self._write(
             update(t.pending_sign)
             .where(t.pending_sign.c.ticket_number == ticket_number)
             .values(token=token, attempts=t.pending_sign.c.attempts + 1)
         )
 
     def note_pending_error(self, ticket_number: int, error: str) -> None:
-        self.c.execute(
+        self._write(
             update(t.pending_sign)
             .where(t.pending_sign.c.ticket_number == ticket_number)
             .values(last_error=error)
         )
 
     def drop_pending(self, ticket_number: int) -> None:
-        self.c.execute(sql_delete(t.pending_sign).where(t.pending_sign.c.ticket_number == ticket_number))
+        self._write(sql_delete(t.pending_sign).where(t.pending_sign.c.ticket_number == ticket_number))
 
     def pending(self) -> list[Pending]:
         rows = self.c.execute(select(t.pending_sign).order_by(t.pending_sign.c.ticket_number)).all()
@@ -204,7 +247,8 @@ class Tx:
     # ----- orders -----
 
     def insert_order(self, order_id: str, cost_center_id: str, opened_by: str, body: dict[str, Any]) -> None:
-        self.c.execute(
+        self._touch(order_id)
+        self._write(
             insert(t.orders).values(
                 order_id=order_id,
                 cost_center_id=cost_center_id,
@@ -235,6 +279,7 @@ class Tx:
         ticket_number: int | None = None,
     ) -> int:
         """Write ``body`` if the stored version is still ``version``; returns the new version."""
+        self._touch(order_id)
         values: dict[str, Any] = {
             "body": json.dumps(body, sort_keys=True),
             "version": version + 1,
@@ -246,7 +291,7 @@ class Tx:
             values["cost_center_id"] = cost_center_id
         if ticket_number is not None:
             values["ticket_number"] = ticket_number
-        done = self.c.execute(
+        done = self._write(
             update(t.orders)
             .where(t.orders.c.order_id == order_id, t.orders.c.version == version)
             .values(**values)
@@ -302,9 +347,9 @@ class Tx:
         """Create (``version`` None) or replace a document at ``version``; returns the new version."""
         text = json.dumps(body, sort_keys=True)
         if version is None:
-            self.c.execute(insert(t.config_items).values(kind=kind, item_id=item_id, version=1, body=text))
+            self._write(insert(t.config_items).values(kind=kind, item_id=item_id, version=1, body=text))
             return 1
-        done = self.c.execute(
+        done = self._write(
             update(t.config_items)
             .where(
                 t.config_items.c.kind == kind,
@@ -324,12 +369,10 @@ class Tx:
         return {r.employee_id: (r.since, r.terminal_id) for r in rows}
 
     def clock_in(self, employee_id: str, since: str, terminal_id: str) -> None:
-        self.c.execute(
-            insert(t.presence).values(employee_id=employee_id, since=since, terminal_id=terminal_id)
-        )
+        self._write(insert(t.presence).values(employee_id=employee_id, since=since, terminal_id=terminal_id))
 
     def clock_out(self, employee_id: str) -> None:
-        self.c.execute(sql_delete(t.presence).where(t.presence.c.employee_id == employee_id))
+        self._write(sql_delete(t.presence).where(t.presence.c.employee_id == employee_id))
 
     # ----- opening periods -----
 
@@ -349,15 +392,15 @@ class Tx:
         return [dict(r._mapping) for r in rows]
 
     def open_period(self, period_id: str, started_at: str, booking_date: str) -> None:
-        self.c.execute(
+        self._write(
             insert(t.periods).values(period_id=period_id, started_at=started_at, booking_date=booking_date)
         )
 
     def end_period(self, period_id: str, ended_at: str) -> None:
-        self.c.execute(update(t.periods).where(t.periods.c.period_id == period_id).values(ended_at=ended_at))
+        self._write(update(t.periods).where(t.periods.c.period_id == period_id).values(ended_at=ended_at))
 
     def set_period_z(self, period_id: str, column: str, number: int) -> None:
-        self.c.execute(update(t.periods).where(t.periods.c.period_id == period_id).values({column: number}))
+        self._write(update(t.periods).where(t.periods.c.period_id == period_id).values({column: number}))
 
     def period(self, period_id: str) -> dict[str, Any]:
         row = self.c.execute(select(t.periods).where(t.periods.c.period_id == period_id)).first()
@@ -392,8 +435,14 @@ class PosStore:
 
     @contextmanager
     def tx(self) -> Iterator[Tx]:
+        """One transaction; when it wrote on behalf of a client request (:func:`on_behalf_of`), the
+        request's key is recorded in ``request_effects`` in the same transaction."""
         with self.engine.begin() as connection:
-            yield Tx(connection)
+            tx = Tx(connection)
+            yield tx
+            key = _request.get()
+            if key is not None and tx.wrote:
+                tx.record_request_effect(key)
 
     def read(self) -> Any:
         return self.tx()

@@ -127,4 +127,17 @@ periods = Table(
     Column("z_user", BigInteger),
 )
 
+#: Which client request (its idempotency key) each committed change was made for, written in the same
+#: transaction as the change: after a crash, a request's outcome is told from the database alone.
+request_effects = Table(
+    "request_effects",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(100), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("order_ids", Text, nullable=False),
+    Column("ticket_numbers", Text, nullable=False),
+)
+Index("request_effects_key", request_effects.c.key)
+
 APPEND_ONLY = ("journal", "config_log")

@@ -13,7 +13,8 @@ sessions: it logs in again) it sends the SAME request with the SAME key until it
 ``IN_PROGRESS`` is waited out. Only a final answer other than success (409 stale version, ...) makes it
 reload the order from the server and decide, with a new key, what is still to do. A key still answered
 ``IN_PROGRESS`` after :data:`STUCK_SECONDS` is recorded as stuck (its first run died with the server and
-the claim was never answered or released) and the terminal reconciles from what the server shows.
+the claim was never answered or released) and the terminal reconciles from what the server shows; so
+does a "recovered" answer (the restarted server found the request carried out before it died).
 
 Each terminal keeps the lines it meant to enter (not what the server shows), the rounds and the payment
 it believes done and how it came to believe it (an answer, a replayed answer, or what a reload showed).
@@ -279,7 +280,8 @@ class ApiTerminal:
     def send(
         self, method: str, path: str, body: dict[str, Any] | None = None, key: str = ""
     ) -> Answer | None:
-        """The request until it is answered, always with the same ``key``; None when the key is stuck."""
+        """The request until it is answered, always with the same ``key``; None when the answer does not
+        tell the outcome (the request was carried out before a restart, or the key is stuck)."""
         busy_since: float | None = None
         while True:
             if self.token is None:
@@ -318,6 +320,9 @@ class ApiTerminal:
                 continue
             if data.get("replayed"):
                 self.stats["replayed"] += 1
+            if data.get("recovered"):  # carried out before the server restarted: reconcile from it
+                self.stats["recovered"] += 1
+                return None
             return Answer(status, data)
 
     def get(self, path: str) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sce.fiscal.port import (
@@ -18,6 +18,19 @@ from sce.fiscal.port import (
     FiscalReference,
     VatAmounts,
 )
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    """A finite decimal read from the journal; anything else is a ``ValueError`` naming the field."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError(f"{field}: expected a decimal string, got {type(value).__name__}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{field}: {value!r} is not a decimal number") from None
+    if not number.is_finite():
+        raise ValueError(f"{field}: {value!r} is not a finite amount")
+    return number
 
 
 def _dec(value: Decimal | None) -> str | None:
@@ -70,11 +83,13 @@ def line_to_json(line: FiscalLine) -> dict[str, Any]:
 def line_from_json(value: Mapping[str, Any]) -> FiscalLine:
     return FiscalLine(
         name=str(value["name"]),
-        quantity=Decimal(value["quantity"]),
-        unit_price=Decimal(value["unit_price"]),
+        quantity=_decimal(value["quantity"], "lines.quantity"),
+        unit_price=_decimal(value["unit_price"], "lines.unit_price"),
         vat=str(value["vat"]),
         uom=str(value.get("uom", "unit")),
-        line_total=Decimal(value["line_total"]) if value.get("line_total") is not None else None,
+        line_total=(
+            _decimal(value["line_total"], "lines.line_total") if value.get("line_total") is not None else None
+        ),
         product_id=str(value.get("product_id", "")),
         department_id=str(value.get("department_id", "")),
         department_name=str(value.get("department_name", "")),
@@ -97,7 +112,7 @@ def payment_to_json(payment: FiscalPayment) -> dict[str, Any]:
 def payment_from_json(value: Mapping[str, Any]) -> FiscalPayment:
     return FiscalPayment(
         method=str(value["method"]),
-        amount=Decimal(value["amount"]),
+        amount=_decimal(value["amount"], "payments.amount"),
         name=str(value.get("name", "")),
         kind=str(value.get("kind", "PAYMENT")),
         payment_id=str(value.get("payment_id", "1")),
@@ -195,8 +210,8 @@ def receipt_to_json(receipt: FiscalReceipt) -> dict[str, Any]:
     }
 
 
-def _cents(text: str) -> int:
-    return int(Decimal(text).scaleb(2))
+def _cents(text: Any, field: str) -> int:
+    return int(_decimal(text, field).scaleb(2))
 
 
 def receipt_from_json(value: Mapping[str, Any], request: str = "", reply: str = "") -> FiscalReceipt:
@@ -212,7 +227,9 @@ def receipt_from_json(value: Mapping[str, Any], request: str = "", reply: str = 
         request=request,
         reply=reply,
         vat={
-            v["letter"]: VatAmounts(str(v["letter"]), _cents(v["base"]), _cents(v["vat"]))
+            v["letter"]: VatAmounts(
+                str(v["letter"]), _cents(v["base"], "vat.base"), _cents(v["vat"], "vat.vat")
+            )
             for v in value.get("vat", ())
         },
         warnings=tuple(value.get("warnings", ())),
@@ -221,5 +238,5 @@ def receipt_from_json(value: Mapping[str, Any], request: str = "", reply: str = 
         short_signature=str(value.get("short_signature", "")),
         verification_url=str(value.get("verification_url", "")),
         footer=tuple(value.get("footer", ())),
-        buffer_capacity_used=Decimal(used) if used is not None else None,
+        buffer_capacity_used=_decimal(used, "buffer_capacity_used") if used is not None else None,
     )

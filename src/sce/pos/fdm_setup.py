@@ -9,6 +9,9 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
 
 from sce.fiscal.port import FiscalModule
 from sce.fiscal.v1.adapter import FdmV1Module, V1Settings
@@ -120,10 +123,28 @@ def emulator_v2(state: Path, site: SiteConfig, terminal_id: str = "T1", *, timeo
     )
 
 
+def emulator_key_material(url: str, *, timeout: float = 2.0) -> dict[str, str]:
+    """The FDM id and public key an SCE 2.0 emulator at ``url`` shows on ``/_emulator/state``; empty for
+    a real FDM (it has no such page: its certificate data comes from a key file, ``--fdm-keys``)."""
+    parts = urlsplit(url)
+    try:
+        answer = httpx.get(f"{parts.scheme}://{parts.netloc}/_emulator/state", timeout=timeout)
+        state = answer.json() if answer.status_code == 200 else {}
+    except (httpx.HTTPError, ValueError):
+        return {}
+    fdm_id, pem = state.get("fdmId"), state.get("publicKeyPem")
+    if not (isinstance(fdm_id, str) and isinstance(pem, str) and "BEGIN PUBLIC KEY" in pem):
+        return {}
+    return {"generation": "2", "fdm_id": fdm_id, "public_key_pem": pem}
+
+
 def url_v2(url: str, site: SiteConfig, terminal_id: str = "T1", *, timeout: float = 5.0) -> Connected:
     client = FdmClient(url, language=site.language.value, timeout=timeout)
     return Connected(
-        FdmV2Module(client, _identity(site, terminal_id)), client.close, f"SCE 2.0 FDM at {url}", {}
+        FdmV2Module(client, _identity(site, terminal_id)),
+        client.close,
+        f"SCE 2.0 FDM at {url}",
+        emulator_key_material(url),
     )
 
 

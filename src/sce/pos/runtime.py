@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sce.audit.keys import record_fdm_key
+from sce.audit.keys import record_key_material
 from sce.db.engine import migrate, open_engine
 from sce.db.store import PosStore
 from sce.pos import demo_data
@@ -41,16 +41,7 @@ def open_pos(db_url: str, fdm_spec: str, state: Path, *, demo: bool = False) -> 
             if not demo:
                 raise ValueError("the database has no site configuration: run with --demo or configure it")
             demo_data.seed(pos, site)
-        keys = fdm.key_material
-        if keys.get("fdm_id"):
-            record_fdm_key(
-                engine,
-                keys["fdm_id"],
-                int(keys["generation"]),
-                vsc_id=keys.get("vsc_id", ""),
-                key_hex=keys.get("key_hex", ""),
-                public_key_pem=keys.get("public_key_pem", ""),
-            )
+        record_key_material(engine, fdm.key_material)
         info = pos.start()
         if not info.ready and fdm_spec.startswith("emulator"):
             pos.unlock(EMULATOR_PIN)

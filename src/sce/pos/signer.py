@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sce.db.store import Pending, PosStore, Tx
+from sce.db.store import Pending, PosStore, Tx, on_behalf_of
 from sce.fiscal.errors import (
     FiscalError,
     FiscalProtocolError,
@@ -190,9 +190,12 @@ class Signer:
             return tx.pending()
 
     def recover(self) -> list[Signed]:
-        """Send every pending event again, oldest first; stops at the first one the FDM does not sign."""
+        """Send every pending event again, oldest first; stops at the first one the FDM does not sign.
+
+        The request that opened a pending event already recorded it as its effect: what this run
+        writes is recorded on behalf of no request."""
         done: list[Signed] = []
-        with self.lock:
+        with self.lock, on_behalf_of(None):
             for item in self.pending():
                 event = event_from_json(item.event)
                 prepared = item.token or ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -22,14 +23,28 @@ app = typer.Typer(help="The restaurant POS in the browser.")
 
 
 def prepare(
-    *, demo: bool, db: str | None, fdm: str | None, state: Path | None, history_days: int = 2
+    *,
+    demo: bool,
+    db: str | None,
+    fdm: str | None,
+    state: Path | None,
+    history_days: int = 2,
+    fdm_keys: Sequence[Path] = (),
 ) -> Runtime:
     """Open the database and the FDM (and, for the demo, seed the restaurant and its history)."""
     state_dir = state or (Path(tempfile.mkdtemp(prefix="sce-demo-")) if demo else Path("sce-state"))
     choice = FdmChoice.parse(fdm or ("emulator-v1" if demo else ""))
     url = db or f"sqlite:///{state_dir / 'pos.db'}"
     clock = demo_module.DemoClock() if demo else None
-    rt = open_runtime(url, choice, state_dir, demo=demo, clock=clock, seed=demo_module.seed if demo else None)
+    rt = open_runtime(
+        url,
+        choice,
+        state_dir,
+        demo=demo,
+        clock=clock,
+        seed=demo_module.seed if demo else None,
+        fdm_keys=fdm_keys,
+    )
     rt.start(pin=EMULATOR_PIN if demo and choice.kind == "emulator-v1" else None)
     if demo and clock is not None and history_days > 0:
         with rt.pos.store.tx() as tx:
@@ -73,6 +88,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     history_days: Annotated[int, typer.Option(help="Days of demo history.", hidden=True)] = 2,
+    fdm_keys: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Key file of the FDM (keys.json, sce fdm1 export-keys output, or {fdm_id, public_key_pem} "
+            "of a real SCE 2.0 FDM's certificate), recorded for the inspector's export. Repeatable."
+        ),
+    ] = None,
     eservice_url: Annotated[
         str | None,
         typer.Option(help="E-service to check at start-up that the FDM found is the one linked to this POS."),
@@ -84,7 +106,9 @@ def serve(
     """Serve the POS: login at http://HOST:PORT/, API at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
     logging.basicConfig(level=logging.WARNING)
     try:
-        rt = prepare(demo=demo, db=db, fdm=fdm, state=state, history_days=history_days)
+        rt = prepare(
+            demo=demo, db=db, fdm=fdm, state=state, history_days=history_days, fdm_keys=fdm_keys or ()
+        )
     except DomainError as error:
         typer.echo(f"cannot start: {error}", err=True)
         raise typer.Exit(2) from None

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from sce.db.store import on_behalf_of
 from sce.domain.errors import DomainError
 from sce.pos.errors import FiscalBlockedError
 from sce.web.pos import security as sec
@@ -84,7 +85,8 @@ def run_change(
     if stored is not None:
         return stored.status_code, {**stored.body, "replayed": True}
     try:
-        body = action()
+        with on_behalf_of(key):
+            body = action()
         status = 200
     except HANDLED as error:
         raised = to_http(error)
@@ -111,7 +113,8 @@ def answer_page(
 ) -> Response:
     """A form's answer: JSON for the page script, or a redirect / error page without it."""
     if status < 400:
-        target = go(body) if callable(go) else go
+        # a request carried out before a restart has no answer of its own: show where it happened
+        target = back if body.get("recovered") else go(body) if callable(go) else go
         body = {**body, "go": target}
         if is_fetch(request):
             return JSONResponse(body, status_code=status)

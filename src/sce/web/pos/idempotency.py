@@ -4,13 +4,22 @@ The first request with a key claims it (a row without an answer), runs, then sto
 of the key gets the stored answer without running anything again, and a repeat while the first is still
 running gets a 409 asking to retry. An action the FDM could not finish releases its key: the order stays
 locked in the core (pending event), so a retry cannot create a second sale.
+
+The claim and the answer are two transactions around the action. The action itself runs
+:func:`sce.db.store.on_behalf_of` its key, so each of its committed changes records the key in
+``request_effects`` in the same transaction. When the server died between claim and answer (kill -9,
+power cut), :meth:`IdempotencyStore.resolve_unanswered` at the next start-up answers each orphaned claim
+from the database: carried out (it has effects: a "recovered" answer naming the orders and tickets, so
+the client reloads them) or never carried out (no effect: the claim is released and the retry runs).
+One server process per site database owns the claims.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,6 +27,7 @@ from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, Text, d
 from sqlalchemy.exc import IntegrityError
 
 from sce.db.store import utc_now
+from sce.db.tables import request_effects
 from sce.domain.errors import DomainError
 
 metadata = MetaData()
@@ -63,6 +73,14 @@ def check_key(key: str | None) -> str:
     if not _KEY.fullmatch(key):
         raise DomainError("Idempotency-Key", "INVALID", "8 to 100 letters, digits or . _ : -")
     return key
+
+
+@dataclass
+class Resolved:
+    """What :meth:`IdempotencyStore.resolve_unanswered` did with the claims a crash left behind."""
+
+    answered: list[str] = field(default_factory=list)
+    released: list[str] = field(default_factory=list)
 
 
 class IdempotencyStore:
@@ -127,9 +145,43 @@ class IdempotencyStore:
         """Forget the keys older than ``older_than`` (a client retries within minutes, not days)."""
         limit = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
         with self.engine.begin() as c:
+            c.execute(delete(request_effects).where(request_effects.c.recorded_at < limit))
             return int(
                 c.execute(delete(web_idempotency).where(web_idempotency.c.created_at < limit)).rowcount
             )
+
+    def resolve_unanswered(self, answer: Callable[[list[str], list[int]], dict[str, Any]]) -> Resolved:
+        """At start-up, before any request runs: settle every claim left without an answer by a crash.
+
+        A claim with recorded effects is answered 200 with ``answer(order_ids, ticket_numbers)``; a
+        claim without any is released, so the client's retry carries the request out."""
+        resolved = Resolved()
+        with self.engine.begin() as c:
+            keys = [
+                str(k)
+                for (k,) in c.execute(
+                    select(web_idempotency.c.key).where(web_idempotency.c.status_code.is_(None))
+                )
+            ]
+        for key in keys:
+            with self.engine.begin() as c:
+                rows = c.execute(
+                    select(request_effects.c.order_ids, request_effects.c.ticket_numbers)
+                    .where(request_effects.c.key == key)
+                    .order_by(request_effects.c.seq)
+                ).all()
+            if not rows:
+                self.release(key)
+                resolved.released.append(key)
+                continue
+            orders: list[str] = []
+            tickets: list[int] = []
+            for row in rows:
+                orders += [o for o in json.loads(row.order_ids) if o not in orders]
+                tickets += [n for n in json.loads(row.ticket_numbers) if n not in tickets]
+            self.complete(key, 200, answer(orders, tickets))
+            resolved.answered.append(key)
+        return resolved
 
     def count(self) -> int:
         with self.engine.begin() as c:

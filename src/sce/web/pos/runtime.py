@@ -8,14 +8,16 @@ fresh database with the demo restaurant first.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
 
+from sce.audit.keys import record_key_material, record_keys_file
 from sce.db.engine import migrate, open_engine
 from sce.db.store import PosStore
 from sce.domain.errors import DomainError
@@ -23,6 +25,7 @@ from sce.fiscal.port import DeviceInfo
 from sce.pos.fdm_setup import Connected, emulator_v1, emulator_v2, serial_v1, url_v2
 from sce.pos.service import Pos
 from sce.pos.site import SiteConfig
+from sce.web.pos import views
 from sce.web.pos.idempotency import IdempotencyStore
 from sce.web.pos.kitchen_board import KitchenBoard
 from sce.web.pos.live import Bus
@@ -90,8 +93,16 @@ class Runtime:
         return int(self.pos.fdm.generation)
 
     def start(self, *, pin: str | None = None) -> DeviceInfo:
-        """Start the FDM (finishing events left pending); ``pin`` unlocks an SCE 1.0 emulator at once."""
+        """Settle the requests a crash left unanswered, then start the FDM (finishing events left
+        pending); ``pin`` unlocks an SCE 1.0 emulator at once."""
         self.idempotency.prune(KEEP_KEYS)
+        resolved = self.idempotency.resolve_unanswered(partial(views.recovered_answer, self.pos))
+        if resolved.answered or resolved.released:
+            log.warning(
+                "requests left unanswered by the last stop: %d carried out (answered), %d not (released)",
+                len(resolved.answered),
+                len(resolved.released),
+            )
         self.device = self.pos.start()
         if not self.device.ready and pin:
             self.pos.unlock(pin)
@@ -119,8 +130,13 @@ def open_runtime(
     demo: bool = False,
     clock: Callable[[], datetime] | None = None,
     seed: Callable[[Pos], Any] | None = None,
+    fdm_keys: Sequence[Path] = (),
 ) -> Runtime:
-    """Open the database (migrated), seed it when asked and empty, and connect the FDM."""
+    """Open the database (migrated), seed it when asked and empty, and connect the FDM.
+
+    The verification keys the FDM hands over (embedded emulators, an SCE 2.0 emulator at a URL) and
+    those of ``fdm_keys`` files (a real device's certificate data) are recorded for the inspector's
+    export (:mod:`sce.audit.keys`)."""
     state.mkdir(parents=True, exist_ok=True)
     engine = open_engine(db_url)
     migrate(engine)
@@ -137,6 +153,14 @@ def open_runtime(
         assert found is not None
         site = SiteConfig.from_dict(found[1])
     connected = fdm.connect(state, site)
+    try:
+        record_key_material(engine, connected.key_material)
+        for path in fdm_keys:
+            record_keys_file(engine, path)
+    except (OSError, ValueError, KeyError) as error:
+        connected.close()
+        engine.dispose()
+        raise DomainError("fdm_keys", "INVALID_KEY_FILE", str(error)) from None
     pos = Pos(store, connected.module, clock=clock)
     return Runtime(pos, engine, connected, state, demo)
 

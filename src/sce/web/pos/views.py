@@ -6,6 +6,7 @@ Table status: *free* (no open order), *ordering* (lines entered and not yet sent
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -99,6 +100,22 @@ def _activity(pos: Pos, order_ids: list[str]) -> dict[str, dict[str, Any]]:
         elif kind == "PRE_BILL":
             entry["bill"] = True
     return seen
+
+
+def recovered_answer(pos: Pos, order_ids: list[str], ticket_numbers: list[int]) -> dict[str, Any]:
+    """The answer of a request the server carried out but could not answer before it stopped: the
+    orders and tickets it changed, and the last order as it is now."""
+    body: dict[str, Any] = {
+        "recovered": True,
+        "message": "carried out before the server restarted: reload to see the result",
+        "order_ids": order_ids,
+        "ticket_numbers": ticket_numbers,
+    }
+    if order_ids:
+        body["order_id"] = order_ids[-1]
+        with contextlib.suppress(DomainError):
+            body["order"] = order_dict(pos.order(order_ids[-1]))
+    return body
 
 
 def order_status(order: Order, activity: dict[str, Any] | None) -> str:
