@@ -25,12 +25,19 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
-# The property and fuzz tests with fresh random examples (make test repeats the same ones).
+# Fuzzing campaign: the fuzzers with FUZZ_SCALE times their examples under coverage (report of the fuzzed
+# readers), then every property test; all with fresh random examples (make test repeats the same ones).
+FUZZ_SCALE ?= 20
+FUZZED := */sce/journal/codec.py,*/sce/fiscal/v2/*.py,*/sce/eservice/delivery_xml.py
 fuzz: $(STAMP)
-	SCE_HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q $(shell grep -rl --include='*.py' 'from hypothesis import' tests)
+	SCE_HYPOTHESIS_PROFILE=explore SCE_FUZZ_SCALE=$(FUZZ_SCALE) $(BIN)/coverage run --branch \
+		--data-file=.coverage.fuzz --include='$(FUZZED)' -m pytest -q -s -p no:cacheprovider tests/scale/test_fuzz.py
+	$(BIN)/coverage report --data-file=.coverage.fuzz --show-missing --skip-covered
+	SCE_HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q \
+		$(shell grep -rl --include='*.py' 'from hypothesis import' tests | grep -v test_fuzz.py)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage.fuzz

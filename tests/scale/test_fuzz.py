@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +46,9 @@ JSON_VALUES = st.recursive(
 )
 MUTATIONS = [operation.mutation for operation in OPERATIONS]
 OUTCOMES: dict[str, Counter[str]] = {"graphql": Counter(), "journal": Counter(), "xml": Counter()}
-EXAMPLES = {"graphql": 300, "journal": 400, "xml": 300}
+#: ``SCE_FUZZ_SCALE`` multiplies the examples of a run (``make fuzz`` runs a longer campaign).
+SCALE = max(1, int(os.environ.get("SCE_FUZZ_SCALE", "1")))
+EXAMPLES = {"graphql": 300 * SCALE, "journal": 400 * SCALE, "xml": 300 * SCALE}
 
 
 def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:

@@ -23,6 +23,8 @@ from pos_web_support import (
 from sqlalchemy import func, select
 
 from sce.db import tables as t
+from sce.domain.money import Money
+from sce.web.pos import charts
 from sce.web.pos.app import create_app
 from sce.web.pos.runtime import Runtime
 
@@ -440,3 +442,39 @@ def test_staff_and_products_are_validated_and_logged(rt1: Runtime) -> None:
         ).all()
     assert ("employee", "85073003328") in [(e, by) for e, by, _body in entries]
     assert all("5555" not in body for _e, _by, body in entries)
+
+
+def test_the_report_page_charts_agree_with_the_x_report(rt: Runtime, client: TestClient) -> None:
+    """The back office's charts use the turnover report's own rules: refunds and tips included,
+    training left out, the same departments and payment methods as the signed X report."""
+    clock_in(client, MANAGER_PIN)
+    manager = Api(client, MANAGER_PIN)
+    sale = manager.ok(
+        "/quick-sale",
+        {
+            "items": [{"product_id": "COLA"}, {"product_id": "MOUSSE"}],
+            "tenders": [{"method": "CARD", "amount": "11.20"}],
+        },
+    )
+    manager.ok(
+        "/quick-sale", {"items": [{"product_id": "BEER"}], "tenders": [{"method": "CASH", "amount": "5"}]}
+    )
+    manager.ok(f"/tickets/{sale['ticket_number']}/refund", {"method": "CASH"})
+    manager.ok("/training", {"on": True})
+    manager.ok(
+        "/quick-sale", {"items": [{"product_id": "BEER"}], "tenders": [{"method": "CASH", "amount": "5"}]}
+    )
+    manager.ok("/training", {"on": False})
+    x = manager.ok("/reports", {"kind": "turnover", "mode": "X"})["reports"][-1]
+    report = rt.pos.record(int(x["ticket_number"]))["pos"]["report"]
+    figures = charts.sales_figures(rt.pos, period_id=report["period_id"])
+    assert figures["count"] == 3 and figures["total"] == "3.50"  # 11.20 + 3.50 - 11.20
+    assert sum(figures["hours"].values()) == 350
+    assert figures["methods"] == {"CASH": 350 - 1120, "CARD_UNKNOWN": 1120}
+    assert sum(figures["departments"].values()) == 350
+    assert (report["sales"]["count"], report["sales"]["amount"]) == (figures["count"], figures["total"])
+    paid = {p["method"]: p["amount"] for p in report["payments"]}
+    assert paid == {"CASH": "-7.70", "CARD_UNKNOWN": "11.20"}
+    assert {d["name"]: d["amount"] for d in report["departments"]} == {
+        name: str(Money(cents)) for name, cents in figures["departments"].items()
+    }

@@ -1,6 +1,6 @@
-"""Sales figures for the user reports and their charts (inline SVG bars, no script, no library):
-per hour, per department and per payment method, from the SALE events of the journal (training and pro
-forma left out). Amounts stay in cents."""
+"""Sales figures for the back office's report page and their charts (inline SVG bars, no script, no
+library): per hour, per department and per payment method, from the journal's events (training left
+out), with the turnover report's own rules. Amounts stay in cents."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from sce.db import tables as t
 from sce.domain.money import Money
+from sce.pos import reports
 from sce.pos.service import Pos
 
 
@@ -22,39 +23,32 @@ def _cents(text: str) -> int:
 
 
 def sales_figures(pos: Pos, booking_date: str | None = None, period_id: str | None = None) -> dict[str, Any]:
+    """The day's (or period's) sales per hour, and per department and payment method as the turnover
+    report computes them (:func:`sce.pos.reports.turnover`), so the charts and the X/Z report agree."""
     query = select(t.journal.c.body).where(
-        t.journal.c.record_type == "event", t.journal.c.event_kind == "SALE", t.journal.c.training.is_(False)
+        t.journal.c.record_type == "event", t.journal.c.training.is_(False)
     )
     if period_id:
         query = query.where(t.journal.c.period_id == period_id)
     elif booking_date:
         query = query.where(t.journal.c.booking_date == booking_date)
     with pos.store.engine.begin() as c:
-        bodies = [json.loads(r[0]) for r in c.execute(query.order_by(t.journal.c.seq)).all()]
+        records = [json.loads(r[0]) for r in c.execute(query.order_by(t.journal.c.seq)).all()]
+    figures = reports.turnover(records)
     hours: dict[str, int] = {f"{h:02d}": 0 for h in range(24)}
-    departments: dict[str, int] = {}
-    methods: dict[str, int] = {}
-    count = 0
-    total = 0
-    for body in bodies:
-        event = body["event"]
-        count += 1
-        total += _cents(event["total"])
-        hour = datetime.fromisoformat(event["pos_datetime"]).strftime("%H")
-        hours[hour] = hours.get(hour, 0) + _cents(event["total"])
-        for line in event["lines"]:
-            name = line.get("department_name") or line.get("department_id") or "?"
-            departments[name] = departments.get(name, 0) + _cents(line["line_total"])
-        for payment in event["payments"]:
-            if payment.get("kind") in ("PAYMENT", "TIP", None, ""):
-                methods[payment["method"]] = methods.get(payment["method"], 0) + _cents(payment["amount"])
+    for record in records:
+        event = record["event"]
+        if event["kind"] == "SALE":
+            hour = datetime.fromisoformat(event["pos_datetime"]).strftime("%H")
+            hours[hour] += _cents(event["total"])
+    departments = {d["name"] or d["id"] or "?": _cents(d["amount"]) for d in figures["departments"]}
+    methods = {p["method"]: _cents(p["amount"]) for p in figures["payments"]}
     first = min((h for h, v in hours.items() if v), default="08")
     last = max((h for h, v in hours.items() if v), default="22")
-    shown_hours = {h: v for h, v in hours.items() if first <= h <= last}
     return {
-        "count": count,
-        "total": str(Money(total)),
-        "hours": shown_hours,
+        "count": figures["sales"]["count"],
+        "total": figures["sales"]["amount"],
+        "hours": {h: v for h, v in hours.items() if first <= h <= last},
         "departments": dict(sorted(departments.items(), key=lambda kv: -kv[1])),
         "methods": dict(sorted(methods.items(), key=lambda kv: -kv[1])),
     }
