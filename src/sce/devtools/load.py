@@ -39,14 +39,14 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -564,20 +564,33 @@ def check_chain(
     return problems
 
 
-def check(report: LoadReport, bodies: list[dict[str, Any]], pending: int) -> list[str]:
-    """The terminals' account against the journal: a list of problems (empty when all holds)."""
-    problems = list(report.failures)
-    if pending:
-        problems.append(f"{pending} events still pending")
+class BelievedOrder(Protocol):
+    """What a simulated terminal believes it did with one order (:class:`OrderAccount`, the web
+    terminals' ``WebOrder``)."""
+
+    lines: list[str]
+    rounds: int
+    round_tickets: list[int]
+    sale_ticket: int | None
+    paid: bool
+
+    @property
+    def total_cents(self) -> int: ...
+
+
+def check_orders(accounts: Mapping[str, BelievedOrder], bodies: list[dict[str, Any]]) -> list[str]:
+    """Each order the terminals believe they served against its journaled events: exactly one SALE with
+    the lines entered (quantity 1 each) and their total, one ORDER per round with the same lines, the
+    ticket numbers the terminal was given, and no event of an order no terminal made."""
+    problems: list[str] = []
     by_order: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for record in bodies:
         if record["type"] != "event":
             continue
         kind = record["event"]["kind"]
-        order_id = (record.get("pos") or {}).get("order_id")
         if kind in ("ORDER", "SALE", "PRE_BILL", "COST_CENTER_CHANGE"):
-            by_order.setdefault(str(order_id), {}).setdefault(kind, []).append(record)
-    accounts = {o.order_id: o for o in report.orders}
+            order_id = str((record.get("pos") or {}).get("order_id"))
+            by_order.setdefault(order_id, {}).setdefault(kind, []).append(record)
     for order_id in sorted(set(by_order) - set(accounts)):
         problems.append(f"journal has events of order {order_id} that no terminal made")
     for order_id, account in accounts.items():
@@ -611,6 +624,14 @@ def check(report: LoadReport, bodies: list[dict[str, Any]], pending: int) -> lis
                 f"{order_id}: rounds {account.round_tickets} not all journaled ({journaled_rounds})"
             )
     return problems
+
+
+def check(report: LoadReport, bodies: list[dict[str, Any]], pending: int) -> list[str]:
+    """The terminals' account against the journal: a list of problems (empty when all holds)."""
+    problems = list(report.failures)
+    if pending:
+        problems.append(f"{pending} events still pending")
+    return problems + check_orders({o.order_id: o for o in report.orders}, bodies)
 
 
 def verify(db_url: str, out: Path) -> tuple[bool, list[str], dict[str, Any]]:

@@ -45,7 +45,7 @@ import httpx
 from sqlalchemy import text
 
 from sce.db.engine import open_engine
-from sce.devtools.load import MENU, PRICES, ROOT, employee_ids, percentile
+from sce.devtools.load import MENU, PRICES, ROOT, check_orders, employee_ids, percentile
 from sce.domain.money import Money
 from sce.domain.staff import Employee
 from sce.pos.service import Pos
@@ -553,43 +553,7 @@ def check(
     problems += [f"order {o} ({c}) left {s}" for o, c, s in orders if s != "closed"]
     missing = set(accounts) - {o for o, _c, _s in orders}
     problems += [f"order {o} believed opened, not in the database" for o in sorted(missing)]
-    by_order: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for record in bodies:
-        if record["type"] != "event":
-            continue
-        kind = record["event"]["kind"]
-        if kind in ("ORDER", "SALE", "PRE_BILL", "COST_CENTER_CHANGE"):
-            order_id = str((record.get("pos") or {}).get("order_id"))
-            by_order.setdefault(order_id, {}).setdefault(kind, []).append(record)
-    for order_id in sorted(set(by_order) - set(accounts)):
-        problems.append(f"journal has events of order {order_id} that no terminal made")
-    for order_id, account in accounts.items():
-        kinds = by_order.get(order_id, {})
-        sales, rounds = kinds.get("SALE", []), kinds.get("ORDER", [])
-        if set(kinds) - {"SALE", "ORDER"}:
-            problems.append(f"{order_id}: unexpected events {sorted(kinds)}")
-        if not account.paid:
-            problems.append(f"{order_id}: the terminal never saw it paid")
-        if len(sales) != 1:
-            problems.append(f"{order_id}: {len(sales)} sales in the journal, 1 expected")
-            continue
-        sale = sales[0]["event"]
-        if Money.parse(sale["total"], "total").cents != account.total_cents:
-            problems.append(f"{order_id}: sale total {sale['total']} != {account.total_cents} cents entered")
-        sold = [line["product_id"] for line in sale["lines"]]
-        if sold != account.lines:
-            problems.append(f"{order_id}: sale lines {sold} != entered {account.lines}")
-        if len(rounds) != account.rounds:
-            problems.append(f"{order_id}: {len(rounds)} rounds journaled, {account.rounds} sent")
-        in_rounds = [line["product_id"] for r in rounds for line in r["event"]["lines"]]
-        if in_rounds != account.lines:
-            problems.append(f"{order_id}: round lines {in_rounds} != entered {account.lines}")
-        if account.sale_ticket is not None and account.sale_ticket != sale["ticket_number"]:
-            problems.append(
-                f"{order_id}: paid as {account.sale_ticket}, journaled as {sale['ticket_number']}"
-            )
-        if not set(account.round_tickets) <= {r["event"]["ticket_number"] for r in rounds}:
-            problems.append(f"{order_id}: rounds {account.round_tickets} not all journaled")
+    problems += check_orders(accounts, bodies)
     work = Counter(
         (r["event"]["employee_id"], r["event"]["kind"])
         for r in bodies
