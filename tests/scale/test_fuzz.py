@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -317,3 +318,34 @@ def test_deliveries_xml_years_outside_the_calendar_are_refused(day: str) -> None
     with pytest.raises(InvalidInputError) as refused:
         delivery_xml.parse(VALID_XML.replace("2026-11-20", day).encode())
     assert refused.value.field.endswith("date")
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (("lines", 0, "quantity"), "", "lines.quantity"),
+        (("lines", 0, "unit_price"), "3,50", "lines.unit_price"),
+        (("lines", 0, "line_total"), "NaN", "lines.line_total"),
+        (("payments", 0, "amount"), [None], "payments.amount"),
+        (("payments", 0, "amount"), "Infinity", "payments.amount"),
+    ],
+)
+def test_journal_amounts_that_are_not_decimals_are_value_errors_naming_the_field(
+    path: tuple[Any, ...], value: Any, field: str
+) -> None:
+    """Found by fuzzing: a non-decimal amount raised decimal.InvalidOperation, not a ValueError."""
+    record = copy.deepcopy(EVENT_RECORD)
+    target: Any = record
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+    with pytest.raises(ValueError, match=re.escape(field)):
+        event_from_json(record)
+
+
+@pytest.mark.parametrize("value", ["", "x", "1e", None])
+def test_receipt_vat_amounts_that_are_not_decimals_are_value_errors(value: Any) -> None:
+    record = copy.deepcopy(RECEIPT_RECORD)
+    record["vat"][0]["base"] = value
+    with pytest.raises(ValueError, match=re.escape("vat.base")):
+        receipt_from_json(record)
