@@ -12,7 +12,7 @@ import pytest
 from escpos.printer import Dummy  # type: ignore[import-untyped]
 
 from sce.fiscal.port import EventKind, FiscalCostCenter, FiscalEvent, FiscalLine, FiscalReceipt
-from sce.tickets.kitchen import KitchenError, KitchenRouter, OrderRound, Station, order_round
+from sce.tickets.kitchen import KitchenError, KitchenRouter, OrderRound, Station, fire_rows, order_round
 from sce.tickets.layout import Row
 from sce.tickets.printing import EscposPrinter, PrinterUnavailableError, network_printer
 from sce.tickets.render_text import render_rows
@@ -184,3 +184,74 @@ def test_stations_on_real_escpos_printers_get_their_own_bytes(bar_printer: _Fake
     assert kitchen_bytes.endswith(CUT + b"\x00")
     assert len(bar_printer.received) == 1
     assert b"3 x Dry Martini" in bar_printer.received[0] and b"Steak" not in bar_printer.received[0]
+
+
+def _coursed_round(held: frozenset[int] = frozenset({2})) -> OrderRound:
+    event = _event(
+        lines=(
+            FiscalLine("Tomatensoep", Decimal(2), Decimal("7.50"), "B", department_id="10"),
+            FiscalLine("Steak frites", Decimal(2), Decimal("24.50"), "B", department_id="10"),
+            FiscalLine("Brood", Decimal(1), Decimal("2.00"), "B", department_id="10"),
+            FiscalLine("Dame blanche", Decimal(1), Decimal("8.50"), "B", department_id="11"),
+            FiscalLine("Kroket", Decimal(1), Decimal("9.00"), "B", department_id="10"),
+        )
+    )
+    return order_round(
+        event,
+        RECEIPT,
+        round_number=1,
+        waiter_alias="Maria",
+        language="en",
+        notes={1: ("saignant",)},
+        courses={0: 1, 1: 2, 3: 3, 4: 1},
+        held=held,
+    )
+
+
+def test_kitchen_ticket_groups_lines_by_course_and_marks_held_courses() -> None:
+    kitchen = _Recorder()
+    KitchenRouter({}, default=Station("Kitchen", kitchen)).print_round(_coursed_round(frozenset({2, 3})))
+    lines = kitchen.tickets[0].splitlines()
+    body = lines[lines.index("-" * 42) + 1 :]
+    body = body[: body.index("-" * 42)]
+    assert body == [
+        "1 x Brood",
+        "-- Course 1 --",
+        "2 x Tomatensoep",
+        "1 x Kroket",
+        "-- Course 2 - HOLD --",
+        "2 x Steak frites",
+        "   > saignant",
+        "-- Course 3 - HOLD --",
+        "1 x Dame blanche",
+    ]
+
+
+def test_a_fired_course_has_no_hold_and_the_headings_speak_the_language() -> None:
+    kitchen = _Recorder()
+    made = replace(_coursed_round(frozenset({3})), language="nl")
+    KitchenRouter({}, default=Station("Keuken", kitchen)).print_round(made)
+    text = kitchen.tickets[0]
+    assert "-- Gang 1 --" in text and "-- Gang 2 --" in text and "-- Gang 3 - WACHTEN --" in text
+    assert "Course" not in text and "HOLD" not in text
+    assert text.index("1 x Brood") < text.index("-- Gang 1 --") < text.index("2 x Tomatensoep")
+
+
+def test_a_round_without_courses_has_no_course_heading() -> None:
+    kitchen = _Recorder()
+    KitchenRouter({}, default=Station("Keuken", kitchen)).print_round(_round("en"))
+    assert "Course" not in kitchen.tickets[0]
+
+
+def test_fire_ticket_names_the_course_and_the_table() -> None:
+    text = render_rows(
+        fire_rows("Kitchen", "5", 2, datetime(2024, 7, 29, 18, 40, tzinfo=UTC), "Maria", "en"), 42
+    )
+    assert "FIRE - Course 2" in text
+    assert any(line.startswith("Table") and line.endswith(" 5") for line in text.splitlines())
+    assert "29/07/2024 20:40:00" in text
+    assert text.rstrip().endswith("THIS IS NOT A VALID VAT TICKET")
+    fr = render_rows(
+        fire_rows("Cuisine", "5", 3, datetime(2024, 7, 29, 18, 40, tzinfo=UTC), "Maria", "fr"), 42
+    )
+    assert "RÉCLAME - Service 3" in fr

@@ -9,7 +9,7 @@ the source and a positive one on the target, so the sum of the two orders never 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -22,6 +22,8 @@ from sce.domain.vat import Consumption, VatLetter
 
 MAX_NOTE = 200
 _QUANTITY_PLACES = 3
+#: Courses of a meal (starter 1, main 2, dessert 3...): a kitchen instruction, never fiscal.
+MAX_COURSE = 5
 
 
 class CostCentreType(StrEnum):
@@ -74,12 +76,22 @@ def _check_quantity(quantity: Decimal, unit: Unit, field: str) -> None:
         raise DomainError(field, "WHOLE_PIECES", "pieces are counted in whole numbers")
 
 
+def _check_course(course: int | None, field: str) -> None:
+    if course is None:
+        return
+    if isinstance(course, bool) or not isinstance(course, int):
+        raise DomainError(field, "NOT_AN_INTEGER", f"{course!r} must be a whole number")
+    if not 1 <= course <= MAX_COURSE:
+        raise DomainError(field, "OUT_OF_RANGE", f"a course is 1 to {MAX_COURSE}, not {course}")
+
+
 @dataclass(frozen=True, slots=True)
 class OrderLine:
     """One entered line; ``total`` = unit price x quantity, half-up, signed.
 
     ``corrects`` is the line whose quantity a negative line takes back; ``discount_of`` the line a
-    discount applies to; ``parent`` the item a modifier line belongs to.
+    discount applies to; ``parent`` the item a modifier line belongs to. ``course`` (1 to
+    :data:`MAX_COURSE`) tells the kitchen when to cook it; it never changes an amount.
     """
 
     number: int
@@ -96,10 +108,12 @@ class OrderLine:
     parent: int | None = None
     seat: int | None = None
     notes: tuple[str, ...] = ()
+    course: int | None = None
 
     def __post_init__(self) -> None:
         field = f"lines[{self.number}]"
         _check_quantity(self.quantity, self.unit, f"{field}.quantity")
+        _check_course(self.course, f"{field}.course")
         if self.unit_price.cents < 0:
             if self.quantity not in (1, -1):
                 raise DomainError(
@@ -189,6 +203,10 @@ class Order:
         """Lines entered since the last signed order: the ``signOrder`` difference."""
         return tuple(self._lines[self._signed :])
 
+    def courses(self) -> tuple[int, ...]:
+        """The courses entered on the order, lowest first."""
+        return tuple(sorted({line.course for line in self._lines if line.course is not None}))
+
     def vat_lines(self) -> list[tuple[VatLetter, Money]]:
         return [(line.vat, line.total) for line in self._lines]
 
@@ -223,12 +241,14 @@ class Order:
         modifiers: Sequence[Modifier] = (),
         notes: Sequence[str] = (),
         seat: int | None = None,
+        course: int | None = None,
         language: Language = Language.NL,
         consumption: Consumption | None = None,
     ) -> tuple[OrderLine, ...]:
         """Put a product on the order; a priced modifier becomes a line of its own under the item.
 
-        A modifier without a price (``no onion``) is a note on the item line.
+        A modifier without a price (``no onion``) is a note on the item line. The item and its priced
+        modifiers share the ``seat`` and the ``course``.
         """
         if not product.manually_sellable:
             raise DomainError("product_id", "RESERVED_PRODUCT", f"{product.id} cannot be sold manually")
@@ -253,6 +273,7 @@ class Order:
                 product.unit,
                 seat=seat,
                 notes=tuple(notes),
+                course=course,
             )
         )
         added = [item]
@@ -272,6 +293,7 @@ class Order:
                         product.unit,
                         parent=item.number,
                         seat=seat,
+                        course=course,
                     )
                 )
             )
@@ -365,6 +387,7 @@ class Order:
                 reason=LineReason.DISCOUNT,
                 discount_of=number,
                 seat=line.seat,
+                course=line.course,
             )
         )
 
@@ -525,6 +548,15 @@ def refund(
     return tuple(added)
 
 
+def held_courses(courses: Iterable[int | None], fired: Collection[int]) -> frozenset[int]:
+    """The courses the kitchen holds: those above the lowest course not yet fired, until they are fired.
+
+    The lowest course waiting is cooked at once, so course 1 (and a line without a course) is never held.
+    """
+    waiting = sorted({course for course in courses if course is not None and course not in fired})
+    return frozenset(course for course in waiting[1:])
+
+
 def totals_of(orders: Iterable[Order]) -> Money:
     return Money.sum(order.total for order in orders)
 
@@ -545,6 +577,7 @@ def _line_to_dict(line: OrderLine) -> dict[str, Any]:
         "parent": line.parent,
         "seat": line.seat,
         "notes": list(line.notes),
+        "course": line.course,
     }
 
 
@@ -564,6 +597,7 @@ def _line_from_dict(value: Mapping[str, Any]) -> OrderLine:
         parent=value.get("parent"),
         seat=value.get("seat"),
         notes=tuple(value.get("notes", ())),
+        course=value.get("course"),
     )
 
 

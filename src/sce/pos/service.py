@@ -393,12 +393,21 @@ class Pos:
         modifier_ids: Sequence[str] = (),
         notes: Sequence[str] = (),
         seat: int | None = None,
+        course: int | None = None,
         language: Language = Language.NL,
     ) -> OrderView:
         def change(order: Order, catalogue: Catalogue) -> None:
             product = catalogue.for_sale(product_id)
             modifiers = [catalogue.modifier(m) for m in modifier_ids]
-            order.add(product, quantity, modifiers=modifiers, notes=notes, seat=seat, language=language)
+            order.add(
+                product,
+                quantity,
+                modifiers=modifiers,
+                notes=notes,
+                seat=seat,
+                course=course,
+                language=language,
+            )
 
         return self._edit(order_id, version, employee_id, change)
 

@@ -112,13 +112,39 @@ def test_a_table_served_on_two_terminals(
     _act(tablet, "[data-testid=rounds]")
     expect(till.locator("[data-testid=table-5]")).to_have_attribute("data-status", "waiting", timeout=5000)
 
-    # Second round with a correction.
+    # Second round with a correction, a starter (course 1) and a dessert held as course 2.
     _act(tablet, "[data-testid=open-5-1]")
+    with tablet.expect_navigation():
+        tablet.click("[data-testid=dept-STARTERS]")
+    tablet.select_option("[data-testid=course]", "1")
     _product(tablet, "STARTERS", "SOUP", "2")
     expect(tablet.locator("tr.pending", has_text="Dagsoep")).to_contain_text("2")
     _act(tablet, "tr.pending [data-testid^=correct-]")
     expect(tablet.locator("[data-testid=lines]")).to_contain_text("correction")
+    with tablet.expect_navigation():
+        tablet.click("[data-testid=dept-DESSERTS]")
+    tablet.select_option("[data-testid=course]", "2")
+    _product(tablet, "DESSERTS", "MOUSSE")
+    expect(tablet.locator("tr", has_text="Chocolademousse")).to_contain_text("course 2 · hold")
     _act(tablet, "[data-testid=rounds]")
+
+    # The kitchen holds course 2 until the waiter fires it; the display follows live.
+    till.goto("/kitchen")
+    held = till.locator("[data-testid=kcard]", has_text="Chocolademousse")
+    expect(held.locator("[data-testid=kcourse-2]")).to_contain_text("HOLD")
+    expect(held.locator("[data-testid=kcourse-1]")).not_to_contain_text("HOLD")
+    _act(tablet, "[data-testid=open-5-1]")
+    shots.take(tablet, "held course 1024x768")
+    _act(tablet, "[data-testid=fire-course-2]")
+    expect(tablet.locator("tr", has_text="Chocolademousse")).to_contain_text("course 2 · fired")
+    expect(tablet.locator("[data-testid=fire-course-2]")).to_have_count(0)
+    expect(till.locator("[data-testid=fire-notice]")).to_contain_text(
+        "FIRE course 2 \u2013 table 5", timeout=5000
+    )
+    expect(held.locator("[data-testid=hold]")).to_have_count(0)
+    shots.take(till, "kitchen fired course 1024x768")
+    till.goto("/pos/floor")
+    tablet.goto("/pos/floor")
 
     # Transfer to table 7, then split one beer to a separate bill and pay it in cash.
     _act(tablet, "[data-testid=open-5-1]")

@@ -27,10 +27,12 @@ from sce.fiscal.errors import InvalidPinError
 from sce.journal.codec import event_from_json, receipt_from_json
 from sce.pos.service import ROLES
 from sce.pos.signer import Signed
+from sce.tickets.printer_spec import parse_printer
+from sce.tickets.printing import PrinterUnavailableError
 from sce.web.pos import security as sec
 from sce.web.pos.runtime import Runtime
 from sce.web.pos.security import Session
-from sce.web.pos.views import order_dict, parse_quantity, ticket_of
+from sce.web.pos.views import fired_courses, order_dict, parse_quantity, ticket_of
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +65,7 @@ def _changed(rt: Runtime, kind: str, **fields: Any) -> None:
 
 def _order_changed(rt: Runtime, order_id: str) -> dict[str, Any]:
     view = rt.pos.order(order_id)
-    data = order_dict(view)
+    data = order_dict(view, fired=fired_courses(rt.pos, order_id))
     _changed(rt, "order", order_id=order_id, table=data["table"], version=view.version, status=view.status)
     return data
 
@@ -139,7 +141,7 @@ def open_order(rt: Runtime, s: Session, table: str, consumption: str = "EAT_IN")
 
 def get_order(rt: Runtime, s: Session, order_id: str) -> dict[str, Any]:
     sec.require_role(s, sec.ANYONE)
-    return order_dict(rt.pos.order(order_id))
+    return order_dict(rt.pos.order(order_id), fired=fired_courses(rt.pos, order_id))
 
 
 def add_item(
@@ -152,6 +154,7 @@ def add_item(
     modifier_ids: Sequence[str] = (),
     notes: Sequence[str] = (),
     seat: int | None = None,
+    course: int | None = None,
 ) -> dict[str, Any]:
     sec.require_role(s, sec.SELL)
     rt.pos.add_item(
@@ -163,6 +166,7 @@ def add_item(
         modifier_ids=[m for m in modifier_ids if m],
         notes=[n.strip() for n in notes if n.strip()],
         seat=seat,
+        course=course,
     )
     return _order_changed(rt, order_id)
 
@@ -188,6 +192,23 @@ def send_round(rt: Runtime, s: Session, order_id: str, version: int) -> dict[str
     data = _order_changed(rt, order_id)
     _changed(rt, "kitchen", stations=printed)
     return {"order": data, "event": _signed(signed), "printed": printed}
+
+
+def fire_course(rt: Runtime, s: Session, order_id: str, course: int) -> dict[str, Any]:
+    """Tell the kitchen to start a held course (not fiscal: no event). Firing it again changes nothing."""
+    sec.require_role(s, sec.SELL)
+    fired = rt.kitchen.fire(order_id, course, s.employee_id)
+    if fired.new:
+        _changed(rt, "kitchen", order_id=order_id, table=fired.table, course=course, fired=True)
+    data = order_dict(rt.pos.order(order_id), fired=fired_courses(rt.pos, order_id))
+    return {
+        "order": data,
+        "fired": data["fired_courses"],
+        "course": course,
+        "table": fired.table,
+        "first_fire": fired.new,
+        "printed": list(fired.printed),
+    }
 
 
 def provisional_bill(rt: Runtime, s: Session, order_id: str, version: int) -> dict[str, Any]:
@@ -389,8 +410,12 @@ def copy_ticket(rt: Runtime, s: Session, ticket_number: int) -> dict[str, Any]:
 def drawer_open(rt: Runtime, s: Session, reason: str = "") -> dict[str, Any]:
     sec.require_role(s, sec.CASH)
     signed = rt.pos.drawer_open(s.employee_id, s.terminal_id, reason)
-    rt.tickets.open_drawer(s.terminal_id)
-    return _signed(signed)
+    try:
+        rt.tickets.open_drawer(s.terminal_id)
+    except PrinterUnavailableError as error:  # the opening is registered; the drawer did not move
+        log.warning("drawer of %s not opened: %s", s.terminal_id, error)
+        return {**_signed(signed), "drawer_opened": False, "drawer_error": str(error)}
+    return {**_signed(signed), "drawer_opened": True}
 
 
 def money_in_out(rt: Runtime, s: Session, amount: str, reason: str) -> dict[str, Any]:
@@ -562,9 +587,7 @@ def save_config(rt: Runtime, s: Session, kind: str, item_id: str, body: dict[str
     item_id = item_id.strip().upper()
     if not item_id or len(item_id) > 40:
         raise DomainError("id", "REQUIRED", "1 to 40 characters")
-    printer = str(body.get("printer", "screen"))
-    if printer != "screen" and not printer.startswith("tcp:"):
-        raise DomainError("printer", "UNKNOWN_PRINTER", "screen or tcp:HOST:PORT")
+    printer = parse_printer(str(body.get("printer") or "screen")).text
     document = {**body, "id": item_id, "printer": printer}
     with rt.pos.store.tx() as tx:
         found = tx.item(kind, item_id)
@@ -577,5 +600,7 @@ def save_config(rt: Runtime, s: Session, kind: str, item_id: str, body: dict[str
             None if found is None else found[1],
             document,
         )
+    if kind == "terminal":
+        rt.load_printers()
     _changed(rt, "config", entity=kind)
     return document

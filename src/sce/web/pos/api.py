@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 
@@ -68,6 +68,7 @@ class ItemIn(VersionIn):
     modifier_ids: list[str] = Field(default_factory=list, max_length=10)
     notes: list[str] = Field(default_factory=list, max_length=5)
     seat: int | None = Field(default=None, ge=1, le=99)
+    course: int | None = Field(default=None, ge=1, le=5, description="1 starter, 2 main, 3 dessert...")
 
 
 class CorrectionIn(VersionIn):
@@ -253,6 +254,7 @@ def build() -> APIRouter:
                 body.modifier_ids,
                 body.notes,
                 body.seat,
+                body.course,
             ),
         )
 
@@ -269,6 +271,18 @@ def build() -> APIRouter:
     @api.post("/orders/{order_id}/rounds", summary="Send the new lines as a round (pro forma, kitchen)")
     def send_round(order_id: str, body: VersionIn, request: Request, key: IdempotencyKey) -> Any:
         return change(request, key, lambda s: actions.send_round(runtime(request), s, order_id, body.version))
+
+    @api.post(
+        "/orders/{order_id}/courses/{course}/fire",
+        summary="Fire a held course to the kitchen (not fiscal; firing it again changes nothing)",
+    )
+    def fire_course(
+        order_id: str,
+        course: Annotated[int, Path(ge=1, le=5)],
+        request: Request,
+        key: IdempotencyKey,
+    ) -> Any:
+        return change(request, key, lambda s: actions.fire_course(runtime(request), s, order_id, course))
 
     @api.post("/orders/{order_id}/provisional-bill", summary="Provisional bill (pro forma bill overview)")
     def bill(order_id: str, body: VersionIn, request: Request, key: IdempotencyKey) -> Any:
@@ -406,8 +420,8 @@ def build() -> APIRouter:
         session = _auth(request)
         if isinstance(session, JSONResponse):
             return session
-        cards = runtime(request).kitchen.board(station)
-        return {"cards": [vars(c) for c in cards]}
+        board = runtime(request).kitchen
+        return {"cards": [vars(c) for c in board.board(station)], "fires": board.fire_notices(station)}
 
     @api.post("/kitchen/bump", summary="Bump a station ticket (ready)")
     def bump(body: BumpIn, request: Request, key: IdempotencyKey) -> Any:

@@ -1,6 +1,6 @@
 """Floor plan and order entry: tables with status, open an order, add items by department with quick
-keys, modifiers, notes, seats and quantities by weight/volume, corrections, rounds, provisional bill,
-transfer/merge and split (by items or by seat)."""
+keys, modifiers, notes, seats, courses and quantities by weight/volume, corrections, rounds, firing a
+held course, provisional bill, transfer/merge and split (by items or by seat)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def order_page(order_id: str, request: Request) -> Response:
         return session
     rt = request.app.state.runtime
     try:
-        order = views.order_dict(rt.pos.order(order_id))
+        order = views.order_dict(rt.pos.order(order_id), fired=views.fired_courses(rt.pos, order_id))
     except DomainError as error:
         raised = to_http(error)
         return render(
@@ -117,10 +117,17 @@ async def add_item(order_id: str, request: Request) -> Response:
             list(f.get("modifier[]", [])),
             [str(f.get("note", ""))],
             _opt_int(f, "seat"),
+            _opt_int(f, "course"),
         ),
         lambda body: f"{back}?dept={request.query_params.get('dept', '')}",
         back,
     )
+
+
+@router.post("/pos/orders/{order_id}/courses/{course}/fire")
+async def fire_course(order_id: str, course: int, request: Request) -> Response:
+    back = f"/pos/orders/{order_id}"
+    return await _post(request, lambda rt, s, f: actions.fire_course(rt, s, order_id, course), back, back)
 
 
 @router.post("/pos/orders/{order_id}/corrections")

@@ -1,4 +1,5 @@
-"""Kitchen display: the open rounds per station with the minutes they wait; bump when ready."""
+"""Kitchen display: the open rounds per station with the minutes they wait, their lines by course (held
+courses greyed until fired); bump when ready."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from sce.web.pos import actions
-from sce.web.pos.kitchen_board import minutes_since
+from sce.web.pos.kitchen_board import course_groups, fire_notice, minutes_since
 from sce.web.pos.pages import form_change, form_of, need_session, render
 from sce.web.pos.security import Session
 
@@ -22,8 +23,19 @@ def kitchen(request: Request) -> Response:
     rt = request.app.state.runtime
     station = request.query_params.get("station") or None
     names = [str(s.get("name") or s["id"]) for s in rt.kitchen.stations()]
-    cards = [{**vars(card), "minutes": minutes_since(card.at)} for card in rt.kitchen.board(station)]
-    return render(request, "kitchen.html", {"stations": names, "station": station, "cards": cards})
+    cards = [
+        {
+            **vars(card),
+            "minutes": minutes_since(card.at),
+            "groups": course_groups(card.lines),
+            "fire_notices": [fire_notice(course, card.table) for course in card.fired],
+        }
+        for card in rt.kitchen.board(station)
+    ]
+    fires = rt.kitchen.fire_notices(station)
+    return render(
+        request, "kitchen.html", {"stations": names, "station": station, "cards": cards, "fires": fires}
+    )
 
 
 @router.post("/kitchen/bump")

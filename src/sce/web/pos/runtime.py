@@ -109,12 +109,20 @@ class Runtime:
             self.device = self.pos.fdm.status()
         self.touch()
         self.kitchen.load()
+        self.load_printers()
+        self.tickets.start()
         return self.device
+
+    def load_printers(self) -> list[str]:
+        """The terminals' ticket printers from their configuration (again after a change)."""
+        with self.pos.store.tx() as tx:
+            return self.tickets.configure(tx.items("terminal"))
 
     def touch(self) -> None:
         self.last_contact = datetime.now().astimezone().isoformat(timespec="seconds")
 
     def close(self) -> None:
+        self.tickets.stop()
         self.bus.close()
         try:
             self.connected.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -18,12 +19,13 @@ from sce.db import tables as t
 from sce.domain.catalogue import Language
 from sce.domain.errors import DomainError
 from sce.domain.money import Money
-from sce.domain.orders import Order
+from sce.domain.orders import Order, held_courses
 from sce.pos import demo_data
 from sce.pos.service import OrderView, Pos
 from sce.pos.ticket_view import ticket_of_record
 from sce.tickets import Ticket, TicketSettings
 from sce.tickets.i18n import parse_language
+from sce.web.pos.kitchen_board import course_fires
 
 STATUS_ORDER = ("free", "waiting", "bill", "ordering")
 
@@ -40,7 +42,17 @@ def floor_tables(pos: Pos) -> list[dict[str, Any]]:
     return [{"id": table, "seats": 4} for table in demo_data.TABLES]
 
 
-def order_dict(view: OrderView, language: Language = Language.NL) -> dict[str, Any]:
+def fired_courses(pos: Pos, order_id: str) -> list[int]:
+    """The courses of an order the waiter fired (stored, so known after a restart)."""
+    with pos.store.engine.begin() as c:
+        rows = c.execute(select(course_fires.c.course).where(course_fires.c.order_id == order_id)).all()
+    return sorted(int(r[0]) for r in rows)
+
+
+def order_dict(
+    view: OrderView, language: Language = Language.NL, *, fired: Collection[int] = ()
+) -> dict[str, Any]:
+    """An order for the screens and the API; ``fired`` are its courses fired to the kitchen."""
     order = view.order
     signed = len(order.lines) - len(order.pending())
     lines = []
@@ -56,6 +68,7 @@ def order_dict(view: OrderView, language: Language = Language.NL) -> dict[str, A
                 "total": str(line.total),
                 "vat": line.vat.value,
                 "seat": line.seat,
+                "course": line.course,
                 "notes": list(line.notes),
                 "reason": line.reason.value if line.reason else None,
                 "corrects": line.corrects,
@@ -77,6 +90,9 @@ def order_dict(view: OrderView, language: Language = Language.NL) -> dict[str, A
         "pending": len(order.pending()),
         "rounds": len(order.rounds),
         "seats": sorted({line.seat for line in order.lines if line.seat is not None}),
+        "courses": list(order.courses()),
+        "fired_courses": sorted(set(fired)),
+        "held_courses": sorted(held_courses(order.courses(), fired)),
     }
 
 
@@ -114,7 +130,7 @@ def recovered_answer(pos: Pos, order_ids: list[str], ticket_numbers: list[int]) 
     if order_ids:
         body["order_id"] = order_ids[-1]
         with contextlib.suppress(DomainError):
-            body["order"] = order_dict(pos.order(order_ids[-1]))
+            body["order"] = order_dict(pos.order(order_ids[-1]), fired=fired_courses(pos, order_ids[-1]))
     return body
 
 

@@ -109,6 +109,8 @@
     if (page === "order" || page === "pay") {
       if (message.kind === "order" && message.order_id === body.dataset.order && String(message.version) !== body.dataset.version) {
         refresh(true);
+      } else if (message.kind === "kitchen" && message.fired && message.order_id === body.dataset.order) {
+        refresh(false);
       }
     } else if (page === "kitchen") {
       if (message.kind === "kitchen") { refresh(false); }

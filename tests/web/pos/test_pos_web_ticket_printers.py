@@ -1,0 +1,185 @@
+"""A terminal's ESC/POS ticket printer on the network (a fake printer on loopback): the paid ticket's bytes
+arrive once; while the printer is off the sale still succeeds, the ticket waits in the terminal's queue
+(shown on the printers page) and is printed exactly once when the printer is back; only the printer
+thread writes to the device; the drawer that could not be kicked is reported without undoing or
+repeating the registered opening."""
+
+from __future__ import annotations
+
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from pos_web_support import MANAGER_PIN, Api, clock_in, demo_runtime
+from sqlalchemy import func, select
+
+from sce.db import tables as t
+from sce.domain.errors import DomainError
+from sce.web.pos import actions
+from sce.web.pos.app import create_app
+from sce.web.pos.runtime import Runtime
+
+INIT = b"\x1b@"
+CUT = b"\x1dV"
+DRAWER = b"\x1bp"
+
+
+class _Collector(socketserver.BaseRequestHandler):
+    def handle(self) -> None:
+        chunks = []
+        while data := self.request.recv(65536):
+            chunks.append(data)
+        with self.server.lock:  # type: ignore[attr-defined]
+            self.server.jobs.append(b"".join(chunks))  # type: ignore[attr-defined]
+
+
+class _FakePrinter(socketserver.ThreadingTCPServer):
+    allow_reuse_address = True
+    daemon_threads = True
+
+    def __init__(self, port: int) -> None:
+        super().__init__(("127.0.0.1", port), _Collector)
+        self.jobs: list[bytes] = []
+        self.lock = threading.Lock()
+
+    def wait_for(self, count: int, seconds: float = 10.0) -> list[bytes]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.jobs) >= count:
+                    return list(self.jobs)
+            time.sleep(0.05)
+        with self.lock:
+            return list(self.jobs)
+
+
+@contextmanager
+def _printer_on(port: int) -> Iterator[_FakePrinter]:
+    server = _FakePrinter(port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _sale(api: Api) -> dict[str, object]:
+    return api.ok(
+        "/quick-sale", {"items": [{"product_id": "BEER"}], "tenders": [{"method": "CASH", "amount": "5"}]}
+    )
+
+
+def _events(rt: Runtime, kind: str) -> int:
+    with rt.engine.begin() as c:
+        query = select(func.count()).select_from(t.journal).where(t.journal.c.event_kind == kind)
+        return int(c.execute(query).scalar_one())
+
+
+def test_tickets_wait_for_an_offline_printer_and_print_once_when_it_is_back(tmp_path: Path) -> None:
+    port = _free_port()
+    with demo_runtime(tmp_path, 2) as rt:
+        rt.tickets.stop()  # the test drives the retries itself
+        assert rt.tickets.configure({"T1": {"printer": f"tcp:127.0.0.1:{port}"}}) == []
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        manager = Api(client, MANAGER_PIN)
+
+        with _printer_on(port) as printer:
+            first = _sale(manager)
+            assert printer.wait_for(1, seconds=0.3) == []  # a request never writes to a device itself
+            assert rt.tickets.retry() == 1
+            (job,) = printer.wait_for(1)
+        assert job.startswith(INIT) and CUT in job
+        assert str(first["ticket_number"]).encode() in job
+        assert rt.tickets.status()[0]["waiting"] == []
+
+        # the printer is off: the sale is made and signed, its ticket waits
+        second = _sale(manager)
+        third = _sale(manager)
+        assert rt.tickets.retry() == 0
+        status = {s["terminal_id"]: s for s in rt.tickets.status()}["T1"]
+        assert status["waiting"] == [second["ticket_number"], third["ticket_number"]]
+        assert "unavailable" in status["error"]
+        client.cookies.set("sce_session", manager.token)
+        page = client.get("/pos/printers").text
+        assert "2 ticket(s)" in page and f"tcp:127.0.0.1:{port}" in page
+        drawer = manager.ok("/drawer", {"reason": "change"})
+        assert drawer["drawer_opened"] is False and "unavailable" in drawer["drawer_error"]
+        assert _events(rt, "DRAWER_OPEN") == 1
+
+        with _printer_on(port) as printer:
+            assert rt.tickets.retry() == 2
+            jobs = printer.wait_for(2)
+            assert rt.tickets.retry() == 0  # nothing prints twice
+            time.sleep(0.2)
+            assert len(printer.jobs) == 2
+            assert manager.ok("/drawer", {"reason": "change"})["drawer_opened"] is True
+            kicks = printer.wait_for(3)
+        assert str(second["ticket_number"]).encode() in jobs[0]
+        assert str(third["ticket_number"]).encode() in jobs[1]
+        assert DRAWER in kicks[2]
+        assert rt.tickets.status()[0]["waiting"] == [] and rt.tickets.status()[0]["error"] == ""
+
+
+def test_the_retry_thread_prints_what_waits(tmp_path: Path) -> None:
+    port = _free_port()
+    with demo_runtime(tmp_path, 1) as rt:
+        rt.tickets.stop()
+        rt.tickets.configure({"T1": {"printer": f"tcp:127.0.0.1:{port}/48"}})
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        sale = _sale(Api(client, MANAGER_PIN))
+        assert rt.tickets.status()[0]["waiting"] == [sale["ticket_number"]]
+        with _printer_on(port) as printer:
+            rt.tickets.start(interval=0.1)
+            (job,) = printer.wait_for(1)
+            rt.tickets.stop()
+        assert str(sale["ticket_number"]).encode() in job
+        assert rt.tickets.status()[0]["waiting"] == []
+
+
+def test_terminal_printers_come_from_the_configuration(tmp_path: Path) -> None:
+    with demo_runtime(tmp_path, 2) as rt:
+        with rt.pos.store.tx() as tx:
+            found = tx.item("terminal", "T2")
+            assert found is not None
+            tx.put_item("terminal", "T2", {**found[1], "printer": "tcp:10.0.0.9:9100"}, found[0])
+            tx.put_item("terminal", "T9", {"id": "T9", "name": "Broken", "printer": "lpt1"})
+        problems = rt.load_printers()
+        assert problems == [
+            "terminals.T9.printer: INVALID_PRINTER ('lpt1': expected screen, tcp:HOST[:PORT], "
+            "serial:/dev/DEVICE[@BAUD] or usb:VID:PID, optionally ending in /48)"
+        ]
+        printers = {s["terminal_id"]: s["printer"] for s in rt.tickets.status()}
+        assert printers["T2"] == "tcp:10.0.0.9:9100"
+        assert printers["T1"] == "screen" and printers["T9"] == "screen"
+
+
+def test_saving_a_terminal_checks_its_printer_and_installs_it(tmp_path: Path) -> None:
+    with demo_runtime(tmp_path, 2) as rt:
+        manager = actions.login(rt, MANAGER_PIN, "T1", "test")
+        saved = actions.save_config(
+            rt, manager, "terminal", "t4", {"name": "Terrace", "printer": "usb:04b8:0202"}
+        )
+        assert saved == {"id": "T4", "name": "Terrace", "printer": "usb:04b8:0202"}
+        assert {s["terminal_id"]: s["printer"] for s in rt.tickets.status()}["T4"] == "usb:04b8:0202"
+        with pytest.raises(DomainError) as refused:
+            actions.save_config(rt, manager, "terminal", "T4", {"name": "Terrace", "printer": "lpt1"})
+        assert (refused.value.field, refused.value.rule) == ("printer", "INVALID_PRINTER")
+        with rt.pos.store.tx() as tx:
+            kept = tx.item("terminal", "T4")
+        assert kept is not None and kept[1]["printer"] == "usb:04b8:0202"  # nothing lost
