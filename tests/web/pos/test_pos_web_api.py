@@ -478,3 +478,32 @@ def test_the_report_page_charts_agree_with_the_x_report(rt: Runtime, client: Tes
     assert {d["name"]: d["amount"] for d in report["departments"]} == {
         name: str(Money(cents)) for name, cents in figures["departments"].items()
     }
+
+
+def test_training_mode_of_one_user_follows_them_to_every_terminal(rt: Runtime, client: TestClient) -> None:
+    clock_in(client, MANAGER_PIN)
+    clock_in(client, WAITER_PIN, "T2")
+    manager = Api(client, MANAGER_PIN)
+    waiter = Api(client, WAITER_PIN, "T2")
+    trainee = waiter.get("/me").json()["employee_id"]
+    assert waiter.post("/training", {"on": True, "employee_id": trainee}).status_code == 403  # managers only
+    unknown = manager.post("/training", {"on": True, "employee_id": "00000000128"})
+    assert unknown.status_code == 404 and unknown.json()["error"]["rule"] == "UNKNOWN_EMPLOYEE"
+    assert manager.ok("/training", {"on": True, "employee_id": trainee}) == {
+        "employee_id": trainee,
+        "training": True,
+    }
+    assert waiter.get("/me").json()["training"] is True
+    assert Api(client, WAITER_PIN, "T3").get("/me").json()["training"] is True  # on any terminal
+    assert manager.get("/me").json()["training"] is False  # the others stay live
+    trained = waiter.ok(
+        "/quick-sale", {"items": [{"product_id": "BEER"}], "tenders": [{"method": "CASH", "amount": "5"}]}
+    )
+    assert trained["training"] is True
+    client.cookies.set("sce_session", manager.token)
+    assert "TRAINING" in client.get("/office/staff").text
+    manager.ok("/training", {"on": False, "employee_id": trainee})
+    live = waiter.ok(
+        "/quick-sale", {"items": [{"product_id": "BEER"}], "tenders": [{"method": "CASH", "amount": "5"}]}
+    )
+    assert live["training"] is False

@@ -430,8 +430,17 @@ def report(rt: Runtime, s: Session, kind: str, mode: str) -> dict[str, Any]:
     return {"reports": [_signed(m) for m in made]}
 
 
-def set_training(rt: Runtime, s: Session, on: bool) -> dict[str, Any]:
+def set_training(rt: Runtime, s: Session, on: bool, employee_id: str | None = None) -> dict[str, Any]:
+    """Training mode of this terminal, or of one user wherever they work (``employee_id``)."""
     sec.require_role(s, sec.MANAGE)
+    if employee_id:
+        employee_id = validate_employee_id(employee_id.strip(), "employee_id")
+        with rt.pos.store.tx() as tx:
+            if tx.item("employee", employee_id) is None:
+                raise DomainError("employee_id", "UNKNOWN_EMPLOYEE", employee_id)
+        rt.pos.set_training("employee", employee_id, on, s.employee_id)
+        _changed(rt, "training", employee_id=employee_id, on=on)
+        return {"employee_id": employee_id, "training": on}
     rt.pos.set_training("terminal", s.terminal_id, on, s.employee_id)
     _changed(rt, "training", terminal_id=s.terminal_id, on=on)
     return {"terminal_id": s.terminal_id, "training": on}

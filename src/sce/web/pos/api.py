@@ -117,6 +117,9 @@ class ReportIn(BaseModel):
 
 class TrainingIn(BaseModel):
     on: bool
+    employee_id: str | None = Field(
+        default=None, max_length=20, description="a user's own training mode; this terminal's without it"
+    )
 
 
 class PinIn(BaseModel):
@@ -396,9 +399,11 @@ def build() -> APIRouter:
     def report(body: ReportIn, request: Request, key: IdempotencyKey) -> Any:
         return change(request, key, lambda s: actions.report(runtime(request), s, body.kind, body.mode))
 
-    @api.post("/training", summary="Training mode of this terminal on or off")
+    @api.post("/training", summary="Training mode of this terminal, or of one user, on or off")
     def training(body: TrainingIn, request: Request, key: IdempotencyKey) -> Any:
-        return change(request, key, lambda s: actions.set_training(runtime(request), s, body.on))
+        return change(
+            request, key, lambda s: actions.set_training(runtime(request), s, body.on, body.employee_id)
+        )
 
     @api.get("/fdm", summary="FDM health: status, counters, buffer, last contact, pending events")
     def fdm(request: Request) -> Any:

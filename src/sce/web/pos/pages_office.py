@@ -127,7 +127,17 @@ def staff(request: Request) -> Response:
         }
         for k, body in employees.items()
     }
-    return render(request, "office_staff.html", {"employees": shown, "present": rt.pos.clocked_in()})
+    with rt.pos.store.tx() as tx:
+        training = {
+            key.removeprefix("employee:")
+            for key, body in tx.items("training").items()
+            if key.startswith("employee:") and body.get("on")
+        }
+    return render(
+        request,
+        "office_staff.html",
+        {"employees": shown, "present": rt.pos.clocked_in(), "training": training},
+    )
 
 
 @router.post("/office/staff")
@@ -143,6 +153,17 @@ async def save_staff(request: Request) -> Response:
             str(f.get("pin", "")),
             str(f.get("badge", "")),
             str(f.get("name", "")),
+        ),
+        "/office/staff",
+    )
+
+
+@router.post("/office/staff/training")
+async def staff_training(request: Request) -> Response:
+    return await _post(
+        request,
+        lambda rt, s, f: actions.set_training(
+            rt, s, f.get("on") == "1", str(f.get("employee_id", "")) or None
         ),
         "/office/staff",
     )
