@@ -44,9 +44,16 @@ def _journal_head(rt: Runtime) -> int:
         return tx.journal_head()
 
 
-@pytest.mark.parametrize("generation", [1, 2], ids=["sce1", "sce2"])
-def test_a_restart_answers_what_was_done_and_releases_what_was_not(tmp_path: Path, generation: int) -> None:
-    with demo_runtime(tmp_path, generation) as rt:
+@pytest.mark.parametrize(
+    ("generation", "engine"),
+    [(1, "sqlite"), (2, "sqlite"), (2, "postgresql")],
+    ids=["sce1-sqlite", "sce2-sqlite", "sce2-postgresql"],
+)
+def test_a_restart_answers_what_was_done_and_releases_what_was_not(
+    tmp_path: Path, generation: int, engine: str, request: pytest.FixtureRequest
+) -> None:
+    db_url = request.getfixturevalue("postgres_url") if engine == "postgresql" else None
+    with demo_runtime(tmp_path, generation, db_url=db_url) as rt:
         client = TestClient(create_app(rt))
         clock_in(client, WAITER_PIN)
         api = Api(client, WAITER_PIN)
@@ -74,7 +81,7 @@ def test_a_restart_answers_what_was_done_and_releases_what_was_not(tmp_path: Pat
         assert _claims_without_answer(rt) == 3
         journal_before = _journal_head(rt)
 
-    with demo_runtime(tmp_path, generation) as rt:  # the same database, a new server process
+    with demo_runtime(tmp_path, generation, db_url=db_url) as rt:  # the same database, a new process
         assert _claims_without_answer(rt) == 0
         client = TestClient(create_app(rt))
         api = Api(client, WAITER_PIN)
