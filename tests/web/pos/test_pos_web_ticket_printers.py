@@ -183,3 +183,39 @@ def test_saving_a_terminal_checks_its_printer_and_installs_it(tmp_path: Path) ->
         with rt.pos.store.tx() as tx:
             kept = tx.item("terminal", "T4")
         assert kept is not None and kept[1]["printer"] == "usb:04b8:0202"  # nothing lost
+
+
+def test_a_kitchen_printer_that_is_off_never_delays_a_round_and_prints_when_back(tmp_path: Path) -> None:
+    port = _free_port()
+    with demo_runtime(tmp_path, 2) as rt:
+        manager = actions.login(rt, MANAGER_PIN, "T1", "test")
+        stations = {s["id"]: s for s in rt.kitchen.stations()}
+        kitchen = {**stations["KITCHEN"], "printer": f"tcp:127.0.0.1:{port}"}
+        actions.save_config(rt, manager, "station", "KITCHEN", kitchen)
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        api = Api(client, MANAGER_PIN)
+        order = api.ok("/orders", {"table": "4"})
+        food = {"version": order["version"], "product_id": "SOUP"}
+        api.ok(f"/orders/{order['order_id']}/items", food)
+        started = time.monotonic()
+        sent = api.ok(f"/orders/{order['order_id']}/rounds", {"version": order["version"] + 1})
+        assert time.monotonic() - started < 2.0  # the request does not wait for the printer
+        assert sent["event"]["kind"] == "ORDER"
+        assert any(card["table"] == "4" for card in api.get("/kitchen").json()["cards"])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not rt.kitchen.device_status()[0]["error"]:
+            time.sleep(0.05)
+        (status,) = rt.kitchen.device_status()
+        assert status["waiting"] == 1 and "unavailable" in status["error"]
+        client.cookies.set("sce_session", api.token)
+        assert 'data-testid="station-printers"' in client.get("/pos/printers").text
+        with _printer_on(port) as printer:
+            (job,) = printer.wait_for(1, seconds=15)
+        assert job.startswith(INIT) and b"Dagsoep" in job and CUT in job  # the kitchen ticket
+        assert rt.kitchen.device_status()[0] == {
+            "name": f"tcp:127.0.0.1:{port}",
+            "waiting": 0,
+            "error": "",
+            "printed": 1,
+        }

@@ -44,6 +44,7 @@ from sce.tickets.layout import Row
 from sce.tickets.printer_spec import open_printer, parse_printer
 from sce.tickets.printing import RowPrinter
 from sce.tickets.render_text import render_rows
+from sce.web.pos.device_queue import QueuedDevice
 from sce.web.pos.idempotency import web_kitchen_bumps
 
 if TYPE_CHECKING:
@@ -122,9 +123,41 @@ class KitchenBoard:
         self.pos = pos
         self.engine = engine
         self.printers: dict[str, ScreenPrinter] = {}
+        self.devices: dict[str, QueuedDevice] = {}
         self.cards: list[Card] = []
         self._printed: set[str] = set()
         self._lock = threading.Lock()
+
+    def _printer(self, spec: str, screen: ScreenPrinter) -> RowPrinter:
+        """The station's printer (:mod:`sce.tickets.printer_spec`: ``screen``, ``tcp:``, ``serial:``,
+        ``usb:``). A device printer is fed by its own thread (:class:`QueuedDevice`, one per address), so a
+        round never waits for it, and the screen keeps a copy. An address that is not one prints on the
+        screen."""
+        try:
+            parsed = parse_printer(spec)
+        except DomainError:
+            log.warning("station printer %r is not a printer address: printing on the screen", spec)
+            return screen
+        with self._lock:
+            queued = self.devices.get(parsed.text)
+            if queued is None:
+                device = open_printer(parsed)
+                if device is None:
+                    return screen
+                queued = self.devices[parsed.text] = QueuedDevice(parsed.text, device)
+        return _Both(queued, screen)
+
+    def device_status(self) -> list[dict[str, Any]]:
+        """Each station device printer: the jobs waiting for it and its last error."""
+        with self._lock:
+            devices = list(self.devices.values())
+        return [device.status() for device in devices]
+
+    def close(self) -> None:
+        with self._lock:
+            devices, self.devices = list(self.devices.values()), {}
+        for device in devices:
+            device.close()
 
     def stations(self) -> list[dict[str, Any]]:
         with self.pos.store.tx() as tx:
@@ -137,7 +170,7 @@ class KitchenBoard:
         for body in self.stations():
             name = str(body.get("name") or body["id"])
             screen = self.printers.setdefault(name, ScreenPrinter(name))
-            station = Station(name, _printer(str(body.get("printer") or "screen"), screen))
+            station = Station(name, self._printer(str(body.get("printer") or "screen"), screen))
             for department in body.get("departments", ()):
                 departments[str(department)] = station
             if default is None or not body.get("departments"):
@@ -428,19 +461,8 @@ def course_groups(lines: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
-def _printer(spec: str, screen: ScreenPrinter) -> RowPrinter:
-    """The station's printer (:mod:`sce.tickets.printer_spec`: ``screen``, ``tcp:``, ``serial:``, ``usb:``);
-    a device printer also leaves a copy on the screen. An address that is not one prints on the screen."""
-    try:
-        device = open_printer(parse_printer(spec))
-    except DomainError:
-        log.warning("station printer %r is not a printer address: printing on the screen", spec)
-        return screen
-    return screen if device is None else _Both(device, screen)
-
-
 class _Both:
-    """Prints on the device, then keeps the screen copy (only when the device printed)."""
+    """Hands the job to the device's queue and keeps the screen copy."""
 
     def __init__(self, device: RowPrinter, screen: ScreenPrinter) -> None:
         self.device = device

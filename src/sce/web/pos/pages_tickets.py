@@ -118,4 +118,8 @@ def printers(request: Request) -> Response:
     rt = request.app.state.runtime
     jobs = {name: list(reversed(p.jobs)) for name, p in rt.kitchen.printers.items()}
     jobs.update({p.name: list(reversed(p.jobs)) for p in rt.tickets.printers.values()})
-    return render(request, "printers.html", {"jobs": jobs, "terminals": rt.tickets.status()})
+    return render(
+        request,
+        "printers.html",
+        {"jobs": jobs, "terminals": rt.tickets.status(), "stations": rt.kitchen.device_status()},
+    )

@@ -123,6 +123,7 @@ class Runtime:
 
     def close(self) -> None:
         self.tickets.stop()
+        self.kitchen.close()
         self.bus.close()
         try:
             self.connected.close()
