@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from sce.db import tables as t
 from sce.domain.errors import DomainError
-from sce.web.pos import actions
+from sce.web.pos import actions, views
 from sce.web.pos.app import create_app
 from sce.web.pos.runtime import Runtime
 
@@ -219,3 +219,33 @@ def test_a_kitchen_printer_that_is_off_never_delays_a_round_and_prints_when_back
             "error": "",
             "printed": 1,
         }
+
+
+def test_tickets_waiting_when_the_server_stops_print_after_the_start_and_only_once(tmp_path: Path) -> None:
+    port = _free_port()
+    tcp = f"tcp:127.0.0.1:{port}"
+    with demo_runtime(tmp_path, 2) as rt:
+        manager = actions.login(rt, MANAGER_PIN, "T1", "test")
+        actions.save_config(rt, manager, "terminal", "T1", {"name": "Bar counter", "printer": tcp})
+        rt.tickets.stop()
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        api = Api(client, MANAGER_PIN)
+        with _printer_on(port) as printer:
+            printed = _sale(api)
+            assert rt.tickets.retry() == 1 and len(printer.wait_for(1)) == 1
+        waiting = [_sale(api)["ticket_number"] for _ in range(2)]
+        assert rt.tickets.retry() == 0
+        assert rt.tickets.status()[0]["waiting"] == waiting
+
+    with demo_runtime(tmp_path, 2) as rt, _printer_on(port) as printer:  # the server starts again
+        jobs = printer.wait_for(2, seconds=15)
+        assert len(jobs) == 2
+        assert str(waiting[0]).encode() in jobs[0] and str(waiting[1]).encode() in jobs[1]
+        assert rt.tickets.status()[0]["waiting"] == []
+        # printed once: the same tickets handed to the printer again are refused
+        for number in (printed["ticket_number"], *waiting):
+            ticket = views.ticket_of(rt.pos, rt.pos.record(int(number)))
+            assert rt.tickets.print_ticket("T1", ticket) is False
+        time.sleep(0.3)
+        assert len(printer.jobs) == 2

@@ -30,11 +30,13 @@ from sce.web.pos.idempotency import IdempotencyStore
 from sce.web.pos.kitchen_board import KitchenBoard
 from sce.web.pos.live import Bus
 from sce.web.pos.security import Sessions
-from sce.web.pos.ticket_printers import TerminalPrinters
+from sce.web.pos.ticket_printers import PrintJobs, TerminalPrinters
 
 log = logging.getLogger(__name__)
 #: Idempotency keys older than this are forgotten at start-up.
 KEEP_KEYS = timedelta(days=7)
+#: Printed jobs are kept this long (a ticket prints once; a later print is a registered copy).
+KEEP_PRINT_JOBS = timedelta(days=31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +80,16 @@ class Runtime:
     sessions: Sessions = field(default_factory=Sessions)
     idempotency: IdempotencyStore = field(init=False)
     kitchen: KitchenBoard = field(init=False)
-    tickets: TerminalPrinters = field(default_factory=TerminalPrinters)
+    tickets: TerminalPrinters = field(init=False)
     device: DeviceInfo | None = None
     last_contact: str = ""
     last_error: str = ""
     demo_secrets: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.tickets = TerminalPrinters(
+            PrintJobs(self.engine), lambda number: views.ticket_of(self.pos, self.pos.record(number))
+        )
         self.idempotency = IdempotencyStore(self.engine)
         self.kitchen = KitchenBoard(self.pos, self.engine)
 
@@ -110,6 +115,9 @@ class Runtime:
         self.touch()
         self.kitchen.load()
         self.load_printers()
+        if self.tickets.jobs is not None:
+            self.tickets.jobs.prune(KEEP_PRINT_JOBS)
+        self.tickets.resume()
         self.tickets.start()
         return self.device
 

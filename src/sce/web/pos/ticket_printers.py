@@ -7,16 +7,23 @@ Tickets → printers, as in the demo) or an ESC/POS printer on the network, a se
 prints the screen also keeps. Only a background thread writes to a device, so a sale never waits for a
 printer; a ticket the printer could not take (offline, paper out) waits in its terminal's queue, in
 order, and the thread tries again every few seconds; the printers page and
-:meth:`TerminalPrinters.status` show what waits and why. The cash drawer hangs on the printer.
+:meth:`TerminalPrinters.status` show what waits and why. Each job is recorded (``ticket_print_jobs``):
+a ticket prints once even across restarts, and what waited when the server stopped is printed after the
+start (:meth:`TerminalPrinters.resume`). The cash drawer hangs on the printer.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sce.db.store import utc_now
 from sce.domain.errors import DomainError
 from sce.tickets.model import Ticket, TicketError
 from sce.tickets.printer_spec import SCREEN, PrinterSpec, open_printer, parse_printer
@@ -70,6 +77,73 @@ class DeviceTicketPrinter:
         self.screen.open_drawer()
 
 
+metadata = MetaData()
+
+#: Created by migration 0006.
+ticket_print_jobs = Table(
+    "ticket_print_jobs",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("terminal_id", String(40), nullable=False),
+    Column("ticket_number", BigInteger, nullable=False),
+    Column("queued_at", String(40), nullable=False),
+    Column("printed_at", String(40)),
+)
+
+
+class PrintJobs:
+    """The ``ticket_print_jobs`` table: each ticket handed to a terminal printer (by its print key) and
+    when it printed. It keeps "printed once" across restarts and the waiting tickets of a printer that
+    was off when the server stopped."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def add(self, key: str, terminal_id: str, ticket_number: int) -> bool:
+        """Record a new job; False when the key was handed over before."""
+        try:
+            with self.engine.begin() as c:
+                c.execute(
+                    insert(ticket_print_jobs).values(
+                        key=key, terminal_id=terminal_id, ticket_number=ticket_number, queued_at=utc_now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def mark_printed(self, keys: Collection[str]) -> None:
+        if not keys:
+            return
+        with self.engine.begin() as c:
+            c.execute(
+                update(ticket_print_jobs)
+                .where(ticket_print_jobs.c.key.in_(list(keys)))
+                .values(printed_at=utc_now())
+            )
+
+    def waiting(self) -> list[tuple[str, int]]:
+        """(terminal, ticket number) of every job not printed, oldest first."""
+        with self.engine.begin() as c:
+            rows = c.execute(
+                select(ticket_print_jobs.c.terminal_id, ticket_print_jobs.c.ticket_number)
+                .where(ticket_print_jobs.c.printed_at.is_(None))
+                .order_by(ticket_print_jobs.c.queued_at)
+            ).all()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def prune(self, older_than: timedelta) -> int:
+        """Forget printed jobs older than ``older_than`` (their tickets stay in the journal)."""
+        limit = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
+        with self.engine.begin() as c:
+            done = c.execute(
+                delete(ticket_print_jobs).where(
+                    ticket_print_jobs.c.printed_at.is_not(None), ticket_print_jobs.c.queued_at < limit
+                )
+            )
+            return int(done.rowcount)
+
+
 class TerminalPrinters:
     """One print queue per terminal, on the printer its configuration names.
 
@@ -78,7 +152,11 @@ class TerminalPrinters:
     ticket in the terminal's inbox and wakes the thread.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, jobs: PrintJobs | None = None, load_ticket: Callable[[int], Ticket] | None = None
+    ) -> None:
+        self.jobs = jobs
+        self.load_ticket = load_ticket
         self.queues: dict[str, PrintQueue] = {}
         self.printers: dict[str, ScreenTicketPrinter] = {}
         self.devices: dict[str, DeviceTicketPrinter] = {}
@@ -144,16 +222,45 @@ class TerminalPrinters:
             if key in self._seen[terminal_id]:
                 return False
             self._seen[terminal_id].add(key)
+            if self.jobs is not None and not self.jobs.add(key, terminal_id, ticket.ticket_number):
+                return False
             if terminal_id not in self.devices:
                 try:
                     queue.submit(ticket)
                 except (DuplicatePrintError, TicketError):
                     return False
                 queue.flush()
+                if self.jobs is not None and key in queue.printed:
+                    self.jobs.mark_printed([key])
                 return True
             self._inbox[terminal_id].append(ticket)
         self._wake.set()
         return True
+
+    def resume(self) -> int:
+        """Hand the jobs a stopped server left waiting back to their printers; the number resumed."""
+        if self.jobs is None or self.load_ticket is None:
+            return 0
+        resumed = 0
+        for terminal_id, ticket_number in self.jobs.waiting():
+            try:
+                ticket = self.load_ticket(ticket_number)
+            except (DomainError, TicketError, KeyError, ValueError):
+                log.warning(
+                    "waiting ticket %s of %s cannot be rebuilt", ticket_number, terminal_id, exc_info=True
+                )
+                continue
+            with self._lock:
+                self._queue(terminal_id)
+                key = ticket_key(ticket)
+                if key in self._seen[terminal_id]:
+                    continue
+                self._seen[terminal_id].add(key)
+                self._inbox[terminal_id].append(ticket)
+                resumed += 1
+        if resumed:
+            self._wake.set()
+        return resumed
 
     def retry(self) -> int:
         """Print what waits on every terminal's device printer, in order; the number printed."""
@@ -171,7 +278,10 @@ class TerminalPrinters:
                     if queue.pending:
                         work.append(queue)
             for queue in work:  # device I/O, without holding the requests' lock
+                before = set(queue.printed)
                 printed += queue.flush()
+                if self.jobs is not None:
+                    self.jobs.mark_printed(queue.printed - before)
         return printed
 
     def open_drawer(self, terminal_id: str) -> None:
