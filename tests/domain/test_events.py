@@ -70,7 +70,7 @@ def test_sale_event_carries_every_line_in_order_and_the_payments() -> None:
     assert event.booking_period_id == "shift-1" and event.language == "NL"
     assert [line.name for line in event.lines] == ["Cola", "Hamburger", "Extra kaas", "Cola", "- Hamburger"]
     assert event.lines[3].quantity == Decimal(-1) and event.lines[3].neg_reason == "CORRECTION"
-    assert event.lines[4].total == Decimal("-1.63") and event.lines[4].neg_reason == ""
+    assert event.lines[4].total == Decimal("-1.63") and event.lines[4].neg_reason == "DISCOUNT"
     assert event.lines[0].department_name == "Dranken"
     assert event.total_cents == order.total.cents == 320 + 1650 + 150 - 163
     assert sum(p.amount for p in event.payments) == (order.total + Money(200)).euros

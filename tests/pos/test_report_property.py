@@ -1,5 +1,6 @@
 """Property: over random simulated days, every Z turnover report equals the sum of the journaled events it
-covers, per VAT letter, per payment method and per department, for both generations."""
+covers, per VAT letter, per payment method (sales and payment method corrections) and per department, for
+both generations."""
 
 from __future__ import annotations
 
@@ -49,7 +50,16 @@ def _check_day(generation: int, seed: int, tickets: int) -> None:
             if r["period_id"] == report["period_id"] and r["seq"] < z["seq"] and r["event"]["kind"] == "SALE"
         ]
         sales = [e for e in covered if not e["training"]]
-        per_letter, per_method, per_department = _sums(sales)
+        per_letter, _sales_methods, per_department = _sums(sales)
+        corrected = [
+            r["event"]
+            for r in records
+            if r["period_id"] == report["period_id"]
+            and r["seq"] < z["seq"]
+            and r["event"]["kind"] == "PAYMENT_CORRECTION"
+            and not r["event"]["training"]
+        ]
+        _letters, per_method, _departments = _sums(sales + corrected)  # corrections move the methods
         assert {v["letter"]: Decimal(v["total"]) for v in report["vat"]} == per_letter
         for row in report["vat"]:
             assert Decimal(row["base"]) + Decimal(row["vat"]) == Decimal(row["total"])

@@ -66,7 +66,9 @@ def fiscal_line(line: OrderLine, departments: Mapping[str, str] | None = None) -
         product_id=line.product_id,
         department_id=line.department_id,
         department_name=(departments or {}).get(line.department_id, ""),
-        neg_reason=line.reason.value if line.reason is not None and line.quantity < 0 else "",
+        neg_reason=line.reason.value
+        if line.reason is not None and (line.quantity < 0 or line.is_discount)
+        else "",
     )
 
 

@@ -69,6 +69,7 @@ def turnover(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         r["event"] for r in records if r["type"] == "event" and not r["event"]["kind"].startswith("REPORT")
     ]
     sales = [e for e in events if _is_sale(e)]
+    corrected = [e for e in events if e["kind"] == "PAYMENT_CORRECTION" and not e["training"]]
     vat_total: dict[str, list[int]] = {}
     departments: dict[str, tuple[str, int]] = {}
     discounts = [0, 0]
@@ -121,7 +122,7 @@ def turnover(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             {"id": key, "name": name, "amount": money(amount)}
             for key, (name, amount) in sorted(departments.items())
         ],
-        "payments": _payments(sales),
+        "payments": _payments(sales + corrected),
         "tips": money(sum_kind("TIP")),
         "rounding": money(sum_kind("ROUNDING")),
         "drawer_openings": sum(1 for e in events if e["kind"] == "DRAWER_OPEN" and not e["training"]),

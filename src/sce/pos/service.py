@@ -434,6 +434,14 @@ class Pos:
     ) -> OrderView:
         return self._edit(order_id, version, employee_id, lambda o, _c: o.discount(line_number, amount))
 
+    def discount_percent(
+        self, order_id: str, version: int, employee_id: str, line_number: int, percent: Decimal
+    ) -> OrderView:
+        """A discount of ``percent`` of what is left of a line (100: on the house)."""
+        return self._edit(
+            order_id, version, employee_id, lambda o, _c: o.discount_percent(line_number, percent)
+        )
+
     def _departments(self, tx: Tx) -> dict[str, str]:
         site = self.site(tx)
         return {d.id: d.names.get(site.language) for d in self.catalogue(tx).departments.values()}

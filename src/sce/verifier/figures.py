@@ -151,6 +151,11 @@ class PeriodFigures:
                     reason = line.get("neg_reason") or ""
                     if reason in CORRECTION_REASONS:
                         self.corrections.setdefault(reason, CountAmount()).add(cents_of(line["line_total"]))
+        elif kind == "PAYMENT_CORRECTION":
+            for payment in payments:
+                if payment.get("kind", "PAYMENT") in ("PAYMENT", "TIP"):
+                    method = str(payment.get("method"))
+                    self.payments[method] = self.payments.get(method, ZERO) + cents_of(payment["amount"])
         elif kind == "DRAWER_OPEN":
             self.drawer_openings += 1
         elif kind == "MONEY_IN_OUT":

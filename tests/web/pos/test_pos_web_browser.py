@@ -204,6 +204,29 @@ def test_a_table_served_on_two_terminals(
     tablet.fill("[data-testid=amount-1]", "10")
     _act(tablet, "[data-testid=pay-go]")
 
+    # The manager gives one line on the house: a DISCOUNT line, and the total drops by its price.
+    till.goto("/pos/floor")
+    _act(till, "[data-testid=new-10]")
+    _product(till, "DRINKS", "BEER")
+    _product(till, "DRINKS", "COLA")
+    expect(till.locator("[data-testid=order-total]")).to_contain_text("6.70")
+    cola = till.locator("[data-testid=lines] tr", has_text="Cola").first.get_attribute("data-line")
+    till.click(f"[data-testid=tools-{cola}] summary")
+    expect(till.locator(f"[data-testid=house-{cola}]")).to_be_visible()
+    shots.take(till, "line on the house 1024x768")
+    _act(till, f"[data-testid=house-{cola}]")
+    expect(till.locator("[data-testid=order-total]")).to_contain_text("3.50")
+    expect(till.locator("[data-testid=lines]")).to_contain_text("discount of line")
+    with till.expect_navigation():
+        till.click("[data-testid=pay]")
+    till.fill("[data-testid=amount-1]", "3.50")
+    _act(till, "[data-testid=pay-go]")
+    gift = int(re.search(r"/pos/tickets/(\d+)", till.url).group(1))  # type: ignore[union-attr]
+    lines = rt.pos.record(gift)["event"]["lines"]
+    assert [(x["product_id"], x["line_total"], x["neg_reason"]) for x in lines if x["neg_reason"]] == [
+        ("DISCOUNT:COLA", "-3.20", "DISCOUNT")
+    ]
+
     # Refund and copy on the manager's till.
     till.goto(f"/pos/tickets/{sale}")
     till.click("[data-testid=refund-panel] summary")

@@ -8,6 +8,7 @@ route that reaches an action is guarded on the server.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sce.db import tables as t
 from sce.domain.catalogue import Department, Language, Names, Product, Unit
 from sce.domain.errors import DomainError
-from sce.domain.identifiers import validate_employee_id
+from sce.domain.identifiers import validate_employee_id, validate_vat_number
 from sce.domain.money import Money, round_cash
 from sce.domain.orders import CostCentre, CostCentreType, Order, order_from_dict, refund
 from sce.domain.payments import PaymentMethod, Tender, Tip
@@ -176,6 +177,48 @@ def correct(
 ) -> dict[str, Any]:
     sec.require_role(s, sec.SELL)
     rt.pos.correct(order_id, version, s.employee_id, line_number, parse_quantity(quantity))
+    return _order_changed(rt, order_id)
+
+
+def change_price(
+    rt: Runtime, s: Session, order_id: str, version: int, line_number: int, unit_price: str
+) -> dict[str, Any]:
+    """A new unit price for what is left of a line: a PRICE_CHANGE negative line and a new line."""
+    sec.require_role(s, sec.MANAGE)
+    price = Money.parse(str(unit_price), "unit_price")
+    rt.pos.change_price(order_id, version, s.employee_id, line_number, price)
+    return _order_changed(rt, order_id)
+
+
+def parse_percent(text: str | Decimal) -> Decimal:
+    """A discount percentage: more than 0, at most 100, two decimals at most."""
+    value = parse_quantity(text, "percent")
+    if not 0 < value <= 100:
+        raise DomainError("percent", "OUT_OF_RANGE", "more than 0 and at most 100")
+    if value != value.quantize(Decimal("0.01")):
+        raise DomainError("percent", "INVALID_PRECISION", "at most 2 decimals")
+    return value
+
+
+def discount(
+    rt: Runtime,
+    s: Session,
+    order_id: str,
+    version: int,
+    line_number: int,
+    amount: str | None = None,
+    percent: str | Decimal | None = None,
+) -> dict[str, Any]:
+    """A DISCOUNT line on an item: an amount, or a percentage of what is left (100 is on the house)."""
+    sec.require_role(s, sec.MANAGE)
+    has_amount = amount is not None and str(amount).strip() != ""
+    has_percent = percent is not None and str(percent).strip() != ""
+    if has_amount == has_percent:
+        raise DomainError("amount", "ONE_OF", "give either an amount or a percent")
+    if has_amount:
+        rt.pos.discount(order_id, version, s.employee_id, line_number, Money.parse(str(amount), "amount"))
+    else:
+        rt.pos.discount_percent(order_id, version, s.employee_id, line_number, parse_percent(percent or ""))
     return _order_changed(rt, order_id)
 
 
@@ -349,9 +392,13 @@ def pay(
     tips: Sequence[Mapping[str, str]] = (),
 ) -> dict[str, Any]:
     sec.require_role(s, sec.SELL)
-    had_pending = bool(rt.pos.order(order_id).order.pending())
+    current = rt.pos.order(order_id).order
+    had_pending = bool(current.pending())
     given = tenders_from(tenders)
-    if not given:
+    free = current.total.is_zero() and not tips_from(tips)
+    if free:  # everything taken back or on the house: a sale of 0.00 closes the table
+        given = [tender for tender in given if not tender.amount.is_zero()]
+    elif not given:
         raise DomainError("tenders", "REQUIRED", "enter what the customer pays")
     signed = rt.pos.pay(order_id, version, s.employee_id, s.terminal_id, given, tips_from(tips))
     if had_pending and rt.pos.order(order_id).order.rounds:
@@ -398,6 +445,59 @@ def refund_ticket(
     _print(rt, s, signed)
     _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
     return {**_signed(signed), "original_ticket": ticket_number, "paid_back": str(-amount)}
+
+
+def payment_correction(
+    rt: Runtime, s: Session, ticket_number: int, tenders: Sequence[Mapping[str, str]]
+) -> dict[str, Any]:
+    """The payment methods of a paid sale corrected: its payments negated, the right ones added."""
+    sec.require_role(s, sec.MANAGE)
+    given = tenders_from(tenders)
+    if not given:
+        raise DomainError("tenders", "REQUIRED", "enter how the customer paid")
+    signed = rt.pos.payment_correction(ticket_number, s.employee_id, s.terminal_id, given)
+    _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
+    payments = [{"method": p.method, "amount": str(p.amount), "kind": p.kind} for p in signed.event.payments]
+    return {**_signed(signed), "original_ticket": ticket_number, "payments": payments}
+
+
+_FOREIGN_VAT = re.compile(r"^(?!BE)[A-Z]{2}[A-Z0-9+*]{2,13}$")
+CUSTOMER_FIELDS = ("name", "address", "vat_no", "email")
+
+
+def customer_of(customer: Mapping[str, str]) -> dict[str, str]:
+    """The invoice's customer: name and address required; a VAT number checked (Belgian: mod 97)."""
+    cleaned = {k: " ".join(str(v).split()) for k, v in customer.items() if k in CUSTOMER_FIELDS}
+    cleaned = {k: v for k, v in cleaned.items() if v}
+    for name in ("name", "address"):
+        if name not in cleaned:
+            raise DomainError(f"customer.{name}", "REQUIRED", "an invoice names its customer and address")
+    vat_no = cleaned.get("vat_no", "").upper().replace(" ", "").replace(".", "").replace("-", "")
+    if vat_no:
+        if vat_no.startswith("BE") or vat_no.isdigit():
+            vat_no = validate_vat_number(vat_no, "customer.vat_no")
+        elif not _FOREIGN_VAT.match(vat_no):
+            raise DomainError("customer.vat_no", "INVALID_FORMAT", "a VAT number: country code and number")
+        cleaned["vat_no"] = vat_no
+    return cleaned
+
+
+def invoice(
+    rt: Runtime, s: Session, ticket_numbers: Sequence[int], customer: Mapping[str, str]
+) -> dict[str, Any]:
+    """An invoice for one or more paid tickets, with the next number of the invoice series."""
+    sec.require_role(s, sec.MANAGE)
+    numbers = list(dict.fromkeys(int(n) for n in ticket_numbers))
+    signed = rt.pos.invoice(numbers, s.employee_id, s.terminal_id, customer_of(customer))
+    _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
+    pos = signed.record.get("pos") or {}
+    return {
+        **_signed(signed),
+        "invoice_number": signed.event.invoice_number,
+        "tickets": numbers,
+        "amount": str(pos.get("invoice_amount", "0.00")),
+        "customer": dict(pos.get("customer") or {}),
+    }
 
 
 def copy_ticket(rt: Runtime, s: Session, ticket_number: int) -> dict[str, Any]:

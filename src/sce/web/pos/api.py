@@ -76,6 +76,17 @@ class CorrectionIn(VersionIn):
     quantity: str = Field(default="1", max_length=12)
 
 
+class PriceIn(VersionIn):
+    unit_price: str = Field(min_length=1, max_length=16, description="the new unit price, e.g. 3.20")
+
+
+class DiscountIn(VersionIn):
+    amount: str | None = Field(default=None, max_length=16, description="a discount amount, e.g. 2.50")
+    percent: str | None = Field(
+        default=None, max_length=8, description="a percentage of what is left (0 < p ≤ 100; 100 on the house)"
+    )
+
+
 class MoveIn(VersionIn):
     table: str = Field(min_length=1, max_length=64)
     lines: dict[int, str] | None = None
@@ -99,6 +110,22 @@ class PayIn(VersionIn):
 class RefundIn(BaseModel):
     method: str = Field(default="CASH", max_length=20)
     lines: dict[int, str] | None = None
+
+
+class PaymentCorrectionIn(BaseModel):
+    tenders: list[TenderIn] = Field(min_length=1, max_length=10)
+
+
+class CustomerIn(BaseModel):
+    name: str = Field(default="", max_length=120)
+    address: str = Field(default="", max_length=250)
+    vat_no: str = Field(default="", max_length=20, description="BE0123456749, or another EU VAT number")
+    email: str = Field(default="", max_length=120)
+
+
+class InvoiceIn(BaseModel):
+    ticket_numbers: list[Annotated[int, Field(ge=1, le=2_000_000_000)]] = Field(min_length=1, max_length=50)
+    customer: CustomerIn
 
 
 class ReasonIn(BaseModel):
@@ -271,6 +298,44 @@ def build() -> APIRouter:
             ),
         )
 
+    @api.post(
+        "/orders/{order_id}/lines/{line_number}/price",
+        summary="Change the unit price of what is left of a line (manager; a PRICE_CHANGE line, a new line)",
+    )
+    def change_price(
+        order_id: str,
+        line_number: Annotated[int, Path(ge=1, le=100_000)],
+        body: PriceIn,
+        request: Request,
+        key: IdempotencyKey,
+    ) -> Any:
+        return change(
+            request,
+            key,
+            lambda s: actions.change_price(
+                runtime(request), s, order_id, body.version, line_number, body.unit_price
+            ),
+        )
+
+    @api.post(
+        "/orders/{order_id}/lines/{line_number}/discount",
+        summary="A discount on a line: an amount or a percent (manager; percent 100 is on the house)",
+    )
+    def discount(
+        order_id: str,
+        line_number: Annotated[int, Path(ge=1, le=100_000)],
+        body: DiscountIn,
+        request: Request,
+        key: IdempotencyKey,
+    ) -> Any:
+        return change(
+            request,
+            key,
+            lambda s: actions.discount(
+                runtime(request), s, order_id, body.version, line_number, body.amount, body.percent
+            ),
+        )
+
     @api.post("/orders/{order_id}/rounds", summary="Send the new lines as a round (pro forma, kitchen)")
     def send_round(order_id: str, body: VersionIn, request: Request, key: IdempotencyKey) -> Any:
         return change(request, key, lambda s: actions.send_round(runtime(request), s, order_id, body.version))
@@ -379,6 +444,29 @@ def build() -> APIRouter:
             request,
             key,
             lambda s: actions.refund_ticket(runtime(request), s, ticket_number, body.method, body.lines),
+        )
+
+    @api.post(
+        "/tickets/{ticket_number}/payment-correction",
+        summary="Correct the payment methods of a paid sale (manager; a signed PAYMENT_CORRECTION)",
+    )
+    def payment_correction(
+        ticket_number: int, body: PaymentCorrectionIn, request: Request, key: IdempotencyKey
+    ) -> Any:
+        return change(
+            request,
+            key,
+            lambda s: actions.payment_correction(
+                runtime(request), s, ticket_number, [t.model_dump() for t in body.tenders]
+            ),
+        )
+
+    @api.post("/invoices", summary="An invoice for one or more paid tickets, with its own number (manager)")
+    def invoice(body: InvoiceIn, request: Request, key: IdempotencyKey) -> Any:
+        return change(
+            request,
+            key,
+            lambda s: actions.invoice(runtime(request), s, body.ticket_numbers, body.customer.model_dump()),
         )
 
     @api.post("/tickets/{ticket_number}/copy", summary="A registered copy (SCE 2.0; refused on SCE 1.0)")

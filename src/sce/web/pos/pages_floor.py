@@ -1,6 +1,7 @@
 """Floor plan and order entry: tables with status, open an order, add items by department with quick
-keys, modifiers, notes, seats, courses and quantities by weight/volume, corrections, rounds, firing a
-held course, provisional bill, transfer/merge and split (by items or by seat)."""
+keys, modifiers, notes, seats, courses and quantities by weight/volume, corrections, price changes,
+discounts and "on the house" (manager), rounds, firing a held course, provisional bill, transfer/merge
+and split (by items or by seat)."""
 
 from __future__ import annotations
 
@@ -138,6 +139,42 @@ async def correct(order_id: str, request: Request) -> Response:
         lambda rt, s, f: actions.correct(
             rt, s, order_id, _int(f, "version"), _int(f, "line_number"), str(f.get("quantity") or "1")
         ),
+        back,
+        back,
+    )
+
+
+@router.post("/pos/orders/{order_id}/lines/{line_number}/price")
+async def change_price(order_id: str, line_number: int, request: Request) -> Response:
+    back = f"/pos/orders/{order_id}"
+    return await _post(
+        request,
+        lambda rt, s, f: actions.change_price(
+            rt, s, order_id, _int(f, "version"), line_number, str(f.get("unit_price", ""))
+        ),
+        back,
+        back,
+    )
+
+
+def _discount(form: dict[str, Any]) -> tuple[str | None, str | None]:
+    """``amount`` or ``percent`` fields, or one ``value`` with its ``kind`` (amount or percent)."""
+    amount, percent = form.get("amount"), form.get("percent")
+    value = str(form.get("value", "")).strip()
+    if value:
+        if str(form.get("kind", "amount")) == "percent":
+            percent = value
+        else:
+            amount = value
+    return (str(amount) if amount else None), (str(percent) if percent else None)
+
+
+@router.post("/pos/orders/{order_id}/lines/{line_number}/discount")
+async def discount(order_id: str, line_number: int, request: Request) -> Response:
+    back = f"/pos/orders/{order_id}"
+    return await _post(
+        request,
+        lambda rt, s, f: actions.discount(rt, s, order_id, _int(f, "version"), line_number, *_discount(f)),
         back,
         back,
     )

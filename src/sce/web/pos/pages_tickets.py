@@ -1,8 +1,10 @@
-"""Tickets: the VAT ticket after payment (shown and printable), the list of sales with refund and copy,
-and the screen printers' output (kitchen and bar tickets in the demo)."""
+"""Tickets: the VAT ticket after payment (shown and printable), the list of sales with refund, copy,
+payment method correction and invoice, and the screen printers' output (kitchen and bar tickets in the
+demo)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,6 +16,7 @@ from sce.tickets.render_html import render_html
 from sce.web.pos import actions, views
 from sce.web.pos.errors import to_http
 from sce.web.pos.pages import form_change, form_of, need_session, render
+from sce.web.pos.pages_pay import METHODS
 from sce.web.pos.security import Session
 
 router = APIRouter(include_in_schema=False)
@@ -46,6 +49,7 @@ def ticket(ticket_number: int, request: Request) -> Response:
             stored = tx.order_for_ticket(ticket_number)
         if stored is not None:
             refundable = [line for line in stored.body["lines"] if line.get("corrects") is None]
+    paid_with = [p for p in record["event"].get("payments", ()) if p.get("kind") in ("PAYMENT", "ROUNDING")]
     return render(
         request,
         "ticket.html",
@@ -56,6 +60,9 @@ def ticket(ticket_number: int, request: Request) -> Response:
             "change": request.query_params.get("change"),
             "order_id": request.query_params.get("order"),
             "refundable": refundable,
+            "methods": METHODS,
+            "paid_with": paid_with,
+            "paid_total": str(sum((Decimal(p["amount"]) for p in paid_with), Decimal("0.00"))),
         },
     )
 
@@ -91,6 +98,39 @@ async def refund(ticket_number: int, request: Request) -> Response:
         request,
         form,
         act,
+        lambda body: f"/pos/tickets/{body['ticket_number']}",
+        f"/pos/tickets/{ticket_number}",
+    )
+
+
+@router.post("/pos/tickets/{ticket_number}/payment-correction")
+async def payment_correction(ticket_number: int, request: Request) -> Response:
+    form = await form_of(request)
+    rt = request.app.state.runtime
+    tenders = [
+        {"method": str(form.get(f"method-{i}") or "CASH"), "amount": str(form.get(f"amount-{i}") or "")}
+        for i in range(1, 4)
+    ]
+    return await run_in_threadpool(
+        form_change,
+        request,
+        form,
+        lambda s: actions.payment_correction(rt, s, ticket_number, tenders),
+        lambda body: f"/pos/tickets/{body['ticket_number']}",
+        f"/pos/tickets/{ticket_number}",
+    )
+
+
+@router.post("/pos/tickets/{ticket_number}/invoice")
+async def invoice(ticket_number: int, request: Request) -> Response:
+    form = await form_of(request)
+    rt = request.app.state.runtime
+    customer = {name: str(form.get(name, "")) for name in actions.CUSTOMER_FIELDS}
+    return await run_in_threadpool(
+        form_change,
+        request,
+        form,
+        lambda s: actions.invoice(rt, s, [ticket_number], customer),
         lambda body: f"/pos/tickets/{body['ticket_number']}",
         f"/pos/tickets/{ticket_number}",
     )

@@ -72,6 +72,7 @@ def order_dict(
                 "notes": list(line.notes),
                 "reason": line.reason.value if line.reason else None,
                 "corrects": line.corrects,
+                "discount_of": line.discount_of,
                 "parent": line.parent,
                 "remaining": str(order.remaining(line.number)) if line.corrects is None else "0",
                 "sent": index < signed,
