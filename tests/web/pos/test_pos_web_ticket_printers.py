@@ -249,3 +249,30 @@ def test_tickets_waiting_when_the_server_stops_print_after_the_start_and_only_on
             assert rt.tickets.print_ticket("T1", ticket) is False
         time.sleep(0.3)
         assert len(printer.jobs) == 2
+
+
+def test_kitchen_jobs_waiting_when_the_server_stops_print_after_the_start(tmp_path: Path) -> None:
+    port = _free_port()
+    with demo_runtime(tmp_path, 1) as rt:
+        manager = actions.login(rt, MANAGER_PIN, "T1", "test")
+        stations = {s["id"]: s for s in rt.kitchen.stations()}
+        actions.save_config(
+            rt, manager, "station", "KITCHEN", {**stations["KITCHEN"], "printer": f"tcp:127.0.0.1:{port}"}
+        )
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        api = Api(client, MANAGER_PIN)
+        order = api.ok("/orders", {"table": "6"})
+        api.ok(f"/orders/{order['order_id']}/items", {"version": order["version"], "product_id": "SOUP"})
+        api.ok(f"/orders/{order['order_id']}/rounds", {"version": order["version"] + 1})
+        assert len(rt.kitchen.jobs.waiting()) == 1
+
+    with demo_runtime(tmp_path, 1) as rt, _printer_on(port) as printer:  # the server starts again
+        (job,) = printer.wait_for(1, seconds=15)
+        assert b"Dagsoep" in job
+        deadline = time.monotonic() + 5
+        while rt.kitchen.jobs.waiting() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rt.kitchen.jobs.waiting() == []
+        time.sleep(0.3)
+        assert len(printer.jobs) == 1  # printed once

@@ -18,7 +18,7 @@ import logging
 import threading
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, insert, select
@@ -44,7 +44,7 @@ from sce.tickets.layout import Row
 from sce.tickets.printer_spec import open_printer, parse_printer
 from sce.tickets.printing import RowPrinter
 from sce.tickets.render_text import render_rows
-from sce.web.pos.device_queue import QueuedDevice
+from sce.web.pos.device_queue import QueuedDevice, StationJobs
 from sce.web.pos.idempotency import web_kitchen_bumps
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ course_fires = Table(
 )
 
 MAX_JOBS = 50
+#: Printed station jobs are kept this long.
+KEEP_PRINTED_JOBS = timedelta(days=31)
 BOARD_SIZE = 200
 DEFAULT_STATIONS = ({"id": "KITCHEN", "name": "Kitchen", "departments": [], "printer": "screen"},)
 
@@ -124,6 +126,7 @@ class KitchenBoard:
         self.engine = engine
         self.printers: dict[str, ScreenPrinter] = {}
         self.devices: dict[str, QueuedDevice] = {}
+        self.jobs = StationJobs(engine)
         self.cards: list[Card] = []
         self._printed: set[str] = set()
         self._lock = threading.Lock()
@@ -133,19 +136,24 @@ class KitchenBoard:
         ``usb:``). A device printer is fed by its own thread (:class:`QueuedDevice`, one per address), so a
         round never waits for it, and the screen keeps a copy. An address that is not one prints on the
         screen."""
+        queued = self._device(spec)
+        return screen if queued is None else _Both(queued, screen)
+
+    def _device(self, spec: str) -> QueuedDevice | None:
+        """The queued device of a printer address (one per address); None for the screen or a bad one."""
         try:
             parsed = parse_printer(spec)
         except DomainError:
             log.warning("station printer %r is not a printer address: printing on the screen", spec)
-            return screen
+            return None
         with self._lock:
             queued = self.devices.get(parsed.text)
             if queued is None:
                 device = open_printer(parsed)
                 if device is None:
-                    return screen
-                queued = self.devices[parsed.text] = QueuedDevice(parsed.text, device)
-        return _Both(queued, screen)
+                    return None
+                queued = self.devices[parsed.text] = QueuedDevice(parsed.text, device, jobs=self.jobs)
+        return queued
 
     def device_status(self) -> list[dict[str, Any]]:
         """Each station device printer: the jobs waiting for it and its last error."""
@@ -178,7 +186,11 @@ class KitchenBoard:
         return KitchenRouter(departments, default, self._printed)
 
     def load(self) -> None:
-        """Rebuild the board from the latest ORDER events of the journal (no printing)."""
+        """Rebuild the board from the latest ORDER events of the journal (no printing), and hand the
+        station jobs a stopped server left waiting back to their printers."""
+        self.jobs.prune(KEEP_PRINTED_JOBS)
+        for printer in dict.fromkeys(printer for printer, _seq, _rows in self.jobs.waiting()):
+            self._device(printer)
         with self.engine.begin() as c:
             bumped = {str(r[0]) for r in c.execute(select(web_kitchen_bumps.c.item_key)).all()}
             rows = c.execute(
