@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,8 @@ def test_tickets_waiting_when_the_server_stops_print_after_the_start_and_only_on
             assert rt.tickets.print_ticket("T1", ticket) is False
         time.sleep(0.3)
         assert len(printer.jobs) == 2
+        assert rt.tickets.jobs is not None and rt.tickets.jobs.prune(timedelta(0)) == 3  # all printed
+        assert rt.kitchen.jobs.prune(timedelta(0)) == 0
 
 
 def test_kitchen_jobs_waiting_when_the_server_stops_print_after_the_start(tmp_path: Path) -> None:

@@ -39,6 +39,14 @@ station_print_jobs = Table(
 )
 
 
+def prune_printed(engine: Engine, jobs: Table, older_than: timedelta) -> int:
+    """Delete the printed rows of a print-job table (``printed_at`` set) queued before ``older_than``."""
+    limit = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
+    with engine.begin() as c:
+        done = c.execute(delete(jobs).where(jobs.c.printed_at.is_not(None), jobs.c.queued_at < limit))
+        return int(done.rowcount)
+
+
 def _rows_of(text: str) -> tuple[Row, ...]:
     return tuple(Row(cast(RowKind, kind), tuple(cells)) for kind, cells in json.loads(text))
 
@@ -78,14 +86,7 @@ class StationJobs:
 
     def prune(self, older_than: timedelta) -> int:
         """Forget printed jobs older than ``older_than``."""
-        limit = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
-        with self.engine.begin() as c:
-            done = c.execute(
-                delete(station_print_jobs).where(
-                    station_print_jobs.c.printed_at.is_not(None), station_print_jobs.c.queued_at < limit
-                )
-            )
-            return int(done.rowcount)
+        return prune_printed(self.engine, station_print_jobs, older_than)
 
 
 class QueuedDevice:

@@ -17,10 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Collection, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, delete, insert, select, update
+from sqlalchemy import BigInteger, Column, Engine, MetaData, String, Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sce.db.store import utc_now
@@ -35,6 +35,7 @@ from sce.tickets.printing import (
     ticket_key,
 )
 from sce.tickets.render_text import render_text
+from sce.web.pos.device_queue import prune_printed
 from sce.web.pos.kitchen_board import ScreenPrinter
 
 log = logging.getLogger(__name__)
@@ -134,14 +135,7 @@ class PrintJobs:
 
     def prune(self, older_than: timedelta) -> int:
         """Forget printed jobs older than ``older_than`` (their tickets stay in the journal)."""
-        limit = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
-        with self.engine.begin() as c:
-            done = c.execute(
-                delete(ticket_print_jobs).where(
-                    ticket_print_jobs.c.printed_at.is_not(None), ticket_print_jobs.c.queued_at < limit
-                )
-            )
-            return int(done.rowcount)
+        return prune_printed(self.engine, ticket_print_jobs, older_than)
 
 
 class TerminalPrinters:
