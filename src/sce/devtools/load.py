@@ -39,7 +39,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -471,16 +471,7 @@ def run_load(
         )
         for n in range(terminals)
     ]
-    threads = [threading.Thread(target=w.run, name=w.terminal_id, daemon=True) for w in workers]
-    for thread in threads:
-        thread.start()
-    if during is not None:
-        during()
-    for thread in threads:
-        thread.join(timeout=max(1.0, deadline + grace + 30 - time.monotonic()))
-    for worker, thread in zip(workers, threads, strict=True):
-        if thread.is_alive() and not worker.failure:
-            worker.failure = "still running after the grace period"
+    run_in_threads(workers, deadline + grace, during)
     return LoadReport(workers, time.monotonic() - started, site.generation)
 
 
@@ -562,6 +553,32 @@ def check_chain(
                 f"FDM counters {fdm_total} {fdm_labels} differ from the journal {len(signed)} {dict(labels)}"
             )
     return problems
+
+
+class TerminalThread(Protocol):
+    """A simulated terminal: its thread's work, its name, and what stopped it."""
+
+    terminal_id: str
+    failure: str
+
+    def run(self) -> None: ...
+
+
+def run_in_threads(
+    terminals: Sequence[TerminalThread], give_up: float, during: Callable[[], None] | None = None
+) -> None:
+    """Run each terminal in its own thread, ``during`` meanwhile (faults), and wait for them until 30 s
+    after ``give_up`` (a monotonic time); a terminal still running then is marked failed."""
+    threads = [threading.Thread(target=t.run, name=t.terminal_id, daemon=True) for t in terminals]
+    for thread in threads:
+        thread.start()
+    if during is not None:
+        during()
+    for thread in threads:
+        thread.join(timeout=max(1.0, give_up + 30 - time.monotonic()))
+    for terminal, thread in zip(terminals, threads, strict=True):
+        if thread.is_alive() and not terminal.failure:
+            terminal.failure = "still running after the grace period"
 
 
 class BelievedOrder(Protocol):

@@ -32,7 +32,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -45,7 +44,7 @@ import httpx
 from sqlalchemy import text
 
 from sce.db.engine import open_engine
-from sce.devtools.load import MENU, PRICES, ROOT, check_orders, employee_ids, percentile
+from sce.devtools.load import MENU, PRICES, ROOT, check_orders, employee_ids, percentile, run_in_threads
 from sce.domain.money import Money
 from sce.domain.staff import Employee
 from sce.pos.service import Pos
@@ -478,16 +477,7 @@ def run_terminals(
         )
         for n, (insz, pin) in enumerate(staff)
     ]
-    threads = [threading.Thread(target=t.run, name=t.terminal_id, daemon=True) for t in terminals]
-    for thread in threads:
-        thread.start()
-    if during is not None:
-        during()
-    for thread in threads:
-        thread.join(timeout=max(1.0, deadline + grace + 30 - time.monotonic()))
-    for terminal, thread in zip(terminals, threads, strict=True):
-        if thread.is_alive() and not terminal.failure:
-            terminal.failure = "still running after the grace period"
+    run_in_threads(terminals, deadline + grace, during)
     return terminals
 
 
