@@ -110,11 +110,11 @@ def percentile(values: list[float], fraction: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="short runs (about 10 s in all)")
+    parser.add_argument("--quick", action="store_true", help="short runs (about 5 s in all)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     parser.add_argument("--writers", type=int, default=8, help="parallel writers (terminals)")
     args = parser.parse_args()
-    seconds = 1.5 if args.quick else 10.0
+    seconds = 0.75 if args.quick else 10.0
     writers = args.writers
     figures: dict[str, object] = {"benchmark": "pg_parallel", "quick": args.quick, "writers": writers}
     with PostgresCluster(name="sce-bench") as cluster:

@@ -114,7 +114,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run, figures are rough)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     args = parser.parse_args()
-    rounds = 150 if args.quick else 1500
+    rounds = 80 if args.quick else 1500
     with tempfile.TemporaryDirectory() as state:
         process, url = start_emulator(Path(state) / "fdm2")
         try:

@@ -85,13 +85,13 @@ def payments_per_second(url: str, state: Path, terminals: int, seconds: float) -
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="8 terminals for 3 s (rough figures)")
+    parser.add_argument("--quick", action="store_true", help="8 terminals for 1.5 s (rough figures)")
     parser.add_argument("--json", action="store_true", help="print one JSON object on the last line")
     args = parser.parse_args()
-    counts, seconds = ((8,), 3.0) if args.quick else ((1, 4, 16), 20.0)
+    counts, seconds = ((8,), 1.5) if args.quick else ((1, 4, 16), 20.0)
     runs: dict[int, tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as scratch, PostgresCluster(name="bench-terminals") as cluster:
-        floor = commits_per_second(cluster.create_database("floor"), min(seconds, 2.0 if args.quick else 5.0))
+        floor = commits_per_second(cluster.create_database("floor"), min(seconds, 1.0 if args.quick else 5.0))
         for n in counts:
             runs[n] = payments_per_second(
                 cluster.create_database(f"till{n}"), Path(scratch) / f"s{n}", n, seconds

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/verify_journal.py [--quick] [--json] [--events N] [--jobs J]``.
 
 * corpus (generated once, cached under the temp directory): a restaurant journal of ``--events``
-  records (default 1 000 000; ``--quick``: 100 000) in the export layout, days of clock-in/out, counter
+  records (default 1 000 000; ``--quick``: 20 000) in the export layout, days of clock-in/out, counter
   sales, table orders ending in a sale and the two Z reports with their figures. The SCE 1.0 H requests are
   built by the real adapter and signed with a real VSC key (HMAC-SHA1, Decision (s)) as the emulator
   does, without the serial round trip (the fast signer path);
@@ -327,7 +327,7 @@ def verify_only(root: Path, jobs: int | None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--quick", action="store_true", help="100 000 events instead of 1 000 000")
+    parser.add_argument("--quick", action="store_true", help="20 000 events instead of 1 000 000")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--events", type=int, default=None)
     parser.add_argument(
@@ -338,7 +338,7 @@ def main() -> None:
     if args.verify_only is not None:
         verify_only(args.verify_only, args.jobs)
         return
-    count = args.events or (100_000 if args.quick else 1_000_000)
+    count = args.events or (20_000 if args.quick else 1_000_000)
     root = corpus(count)
     floor_seconds = floor(root)
     jobs = args.jobs if args.jobs is not None else min(2, os.cpu_count() or 1)

@@ -31,7 +31,7 @@ def test_quick_json_run_reports_a_figure_and_a_floor_for_every_benchmark() -> No
         [sys.executable, "-m", "sce", "bench", "--quick", "--json", "--output", str(output)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # the goal (under a minute) is asserted on the reported figure below
         check=False,
     )
     assert done.returncode == 0, done.stderr

@@ -6,17 +6,23 @@ Revises: 0005
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
-
-from sce.web.pos.ticket_printers import ticket_print_jobs
 
 revision = "0006"
 down_revision = "0005"
 
 
 def upgrade() -> None:
-    ticket_print_jobs.create(op.get_bind(), checkfirst=True)
+    op.create_table(
+        "ticket_print_jobs",
+        sa.Column("key", sa.String(200), primary_key=True),
+        sa.Column("terminal_id", sa.String(40), nullable=False),
+        sa.Column("ticket_number", sa.BigInteger, nullable=False),
+        sa.Column("queued_at", sa.String(40), nullable=False),
+        sa.Column("printed_at", sa.String(40)),
+    )
 
 
 def downgrade() -> None:
-    ticket_print_jobs.drop(op.get_bind(), checkfirst=True)
+    op.drop_table("ticket_print_jobs")
