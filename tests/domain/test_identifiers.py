@@ -12,6 +12,7 @@ from sce.domain.identifiers import (
     TECHNICIAN,
     EmployeeIdKind,
     employee_id_kind,
+    validate_customer_vat_number,
     validate_employee_id,
     validate_establishment_number,
     validate_pos_production_number,
@@ -68,6 +69,42 @@ def test_vat_number() -> None:
     with pytest.raises(DomainError) as length:
         validate_vat_number("BE04030192")
     assert length.value.rule == "INVALID_LENGTH"
+
+
+@pytest.mark.parametrize(
+    ("value", "compact"),
+    [
+        ("BE 0403.019.261", "BE0403019261"),
+        ("0403019261", "BE0403019261"),
+        ("NL 0044.95.445B01", "NL004495445B01"),
+        ("DE 136 695 976", "DE136695976"),
+        ("FR 40 303 265 045", "FR40303265045"),
+        ("EL094259216", "EL094259216"),
+        ("XI925901618", "XI925901618"),
+        ("CHE-123.456.788", "CHE123456788"),
+        ("NO 123456789 MVA", "NO123456789MVA"),
+    ],
+)
+def test_customer_vat_numbers_of_belgium_the_eu_and_beyond(value: str, compact: str) -> None:
+    assert validate_customer_vat_number(value) == compact
+
+
+@pytest.mark.parametrize(
+    ("value", "rule"),
+    [
+        ("BE0403019262", "INVALID_CHECKSUM"),
+        ("NL004495446B01", "INVALID_CHECKSUM"),
+        ("DE136695977", "INVALID_CHECKSUM"),
+        ("FR4030326504", "INVALID_LENGTH"),
+        ("12", "INVALID_LENGTH"),
+        ("C", "INVALID_FORMAT"),
+        ("CH€123", "INVALID_FORMAT"),
+    ],
+)
+def test_a_wrong_customer_vat_number_names_the_field_and_the_rule(value: str, rule: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        validate_customer_vat_number(value, "customer.vat_no")
+    assert (caught.value.field, caught.value.rule) == ("customer.vat_no", rule)
 
 
 def test_establishment_number() -> None:

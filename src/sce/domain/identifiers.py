@@ -1,6 +1,7 @@
 """Identifier checks of the domain: employee INSZ/BIS, VAT number, establishment unit number, POS number.
 
-Employees are checked with python-stdnum (``stdnum.be.nn``, ``stdnum.be.bis``); the two numbers the law
+Employees are checked with python-stdnum (``stdnum.be.nn``, ``stdnum.be.bis``), a customer's VAT number of
+another EU member state with ``stdnum.eu.vat`` (check digits per country); the two numbers the law
 reserves (MB art. 1 9°) are accepted as such: ``00000000097`` for a user foreign to the enterprise (a
 technician) and ``00000000029`` for online and kiosk orders. Every check returns the compact form and
 raises :class:`~sce.domain.errors.DomainError` naming the field and the rule broken.
@@ -13,6 +14,7 @@ from enum import StrEnum
 
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import bis, nn, vat
+from stdnum.eu import vat as eu_vat
 
 from sce.domain.errors import DomainError
 
@@ -81,6 +83,30 @@ def validate_vat_number(value: str, field: str = "vat_number") -> str:
     except stdnum_errors.ValidationError as error:
         raise DomainError(field, _rule(error), f"not a valid Belgian VAT number: {error}") from None
     return "BE" + digits
+
+
+#: A VAT or business number of a country outside the EU (Switzerland ``CHE...``, United Kingdom ``GB...``,
+#: Norway ``NO...MVA``): country letters and 2 to 13 letters, digits or ``+*``; its check digits are not ours
+#: to know.
+_NON_EU_VAT = re.compile(r"[A-Z]{2}[A-Z0-9+*]{2,13}")
+_EU_PREFIXES = frozenset(code.upper() for code in eu_vat.MEMBER_STATES) | {"EL"}
+
+
+def validate_customer_vat_number(value: str, field: str = "customer.vat_no") -> str:
+    """A customer's VAT number on an invoice: Belgian (``BE`` or 10 digits, mod 97), another EU member
+    state's (that country's check digits; Greece as ``EL``, Northern Ireland as ``XI``), or a non-EU
+    number checked for its form only."""
+    number = _compact(value, field)
+    if number.isdigit() or number.startswith("BE"):
+        return validate_vat_number(number, field)
+    if number[:2] in _EU_PREFIXES:
+        try:
+            return str(eu_vat.validate(number))
+        except stdnum_errors.ValidationError as error:
+            raise DomainError(field, _rule(error), f"not a valid {number[:2]} VAT number: {error}") from None
+    if not _NON_EU_VAT.fullmatch(number):
+        raise DomainError(field, "INVALID_FORMAT", "a VAT number: country code and number")
+    return number
 
 
 def validate_establishment_number(value: str, field: str = "establishment_number") -> str:

@@ -8,7 +8,6 @@ route that reaches an action is guarded on the server.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -18,7 +17,7 @@ from sqlalchemy import select
 from sce.db import tables as t
 from sce.domain.catalogue import Department, Language, Names, Product, Unit
 from sce.domain.errors import DomainError
-from sce.domain.identifiers import validate_employee_id, validate_vat_number
+from sce.domain.identifiers import validate_customer_vat_number, validate_employee_id
 from sce.domain.money import Money, round_cash
 from sce.domain.orders import CostCentre, CostCentreType, Order, order_from_dict, refund
 from sce.domain.payments import PaymentMethod, Tender, Tip
@@ -461,24 +460,19 @@ def payment_correction(
     return {**_signed(signed), "original_ticket": ticket_number, "payments": payments}
 
 
-_FOREIGN_VAT = re.compile(r"^(?!BE)[A-Z]{2}[A-Z0-9+*]{2,13}$")
 CUSTOMER_FIELDS = ("name", "address", "vat_no", "email")
 
 
 def customer_of(customer: Mapping[str, str]) -> dict[str, str]:
-    """The invoice's customer: name and address required; a VAT number checked (Belgian: mod 97)."""
+    """The invoice's customer: name and address required; a VAT number checked (Belgian: mod 97, other
+    EU states: their check digits, elsewhere: the form)."""
     cleaned = {k: " ".join(str(v).split()) for k, v in customer.items() if k in CUSTOMER_FIELDS}
     cleaned = {k: v for k, v in cleaned.items() if v}
     for name in ("name", "address"):
         if name not in cleaned:
             raise DomainError(f"customer.{name}", "REQUIRED", "an invoice names its customer and address")
-    vat_no = cleaned.get("vat_no", "").upper().replace(" ", "").replace(".", "").replace("-", "")
-    if vat_no:
-        if vat_no.startswith("BE") or vat_no.isdigit():
-            vat_no = validate_vat_number(vat_no, "customer.vat_no")
-        elif not _FOREIGN_VAT.match(vat_no):
-            raise DomainError("customer.vat_no", "INVALID_FORMAT", "a VAT number: country code and number")
-        cleaned["vat_no"] = vat_no
+    if cleaned.get("vat_no"):
+        cleaned["vat_no"] = validate_customer_vat_number(cleaned["vat_no"], "customer.vat_no")
     return cleaned
 
 
