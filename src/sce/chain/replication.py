@@ -59,7 +59,7 @@ __all__ = [
 ]
 
 DEFAULT_TABLES = ("journal_records", "z_reports")
-_SITE_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")  # prefixed with sce_site_: a valid identifier
 _OPERATIONS = frozenset({"insert", "update", "delete", "truncate"})
 
 

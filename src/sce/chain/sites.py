@@ -42,7 +42,7 @@ from sqlalchemy.engine import make_url
 
 from sce.audit.export import ExportResult, export_journal
 from sce.audit.keys import KIND as KEY_KIND
-from sce.chain.replication import SiteLink, subscription_state
+from sce.chain.replication import SiteLink, link_name, slot_state, subscription_state
 from sce.db.engine import migrate, open_engine
 
 __all__ = [
@@ -87,11 +87,6 @@ def schema_name(site_id: str) -> str:
     if not _SITE_ID.match(site_id):
         raise ValueError(f"a site id is lower-case letters, digits and _, 1 to 40 long: {site_id!r}")
     return f"site_{site_id}"
-
-
-def link_name(site_id: str) -> str:
-    """The name of the site's log publication, of its subscription at head office and of its slot."""
-    return f"sce_{schema_name(site_id)}"
 
 
 def site_url(database_url: str, site_id: str) -> str:
@@ -215,15 +210,7 @@ def site_link(head_office: sa.Engine, site_id: str) -> SiteLink:
 
 def slot_lag_bytes(site: sa.Engine, site_id: str) -> int:
     """WAL written at the site that head office has not confirmed (asked at the site)."""
-    with site.connect() as connection:
-        lag = connection.scalar(
-            sa.text(
-                "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint"
-                " FROM pg_replication_slots WHERE slot_name = :name"
-            ),
-            {"name": link_name(site_id)},
-        )
-    return int(lag or 0)
+    return slot_state(site, site_id).lag_bytes
 
 
 @dataclass(frozen=True)

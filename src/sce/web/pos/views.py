@@ -23,8 +23,7 @@ from sce.domain.orders import Order, held_courses
 from sce.pos import demo_data
 from sce.pos.service import OrderView, Pos
 from sce.pos.ticket_view import ticket_of_record
-from sce.tickets import Ticket, TicketSettings
-from sce.tickets.i18n import parse_language
+from sce.tickets import Ticket
 from sce.web.pos.kitchen_board import course_fires
 
 STATUS_ORDER = ("free", "waiting", "bill", "ordering")
@@ -213,23 +212,6 @@ def menu(pos: Pos, language: Language = Language.NL) -> dict[str, Any]:
         for m in catalogue.modifiers.values()
     ]
     return {"departments": departments, "modifiers": modifiers}
-
-
-def ticket_settings(pos: Pos, terminal_id: str) -> TicketSettings:
-    site = pos.site()
-    return TicketSettings(
-        generation=int(pos.fdm.generation),
-        issuer_name=site.company_name,
-        issuer_address=(site.company_address,),
-        vat_number=site.vat_no,
-        establishment_name=site.establishment_name,
-        establishment_number=site.establishment_no,
-        pos_production_number=site.pos_id,
-        software_version=site.sw_version,
-        terminal_id=terminal_id or "T1",
-        device_id=terminal_id or "T1",
-        language=parse_language(site.language.value),
-    )
 
 
 def ticket_of(pos: Pos, record: dict[str, Any]) -> Ticket:
