@@ -1,11 +1,13 @@
 """Ticket test data: the settings, events and FDM answers of each ticket type in both generations.
 
 The 2.0 sale is the worked example A of the FDM 2.0 notes (Dry Martini, Burger of the Chef, FDM
-FOD01000001); the 1.0 sale is the worked example 11.4 of the serial notes (FDM RET02000123).
+FOD01000001); the 1.0 sale is the worked example 11.4 of the serial notes (FDM RET02000123). The invoice
+covers that sale and a second one.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +24,8 @@ from sce.fiscal.port import (
     split_vat,
 )
 from sce.tickets.i18n import LANGUAGES, Lang
-from sce.tickets.model import Ticket, TicketSettings, build_ticket
+from sce.tickets.invoice import build_invoice
+from sce.tickets.model import InvoiceCustomer, Ticket, TicketSettings, build_ticket
 
 GOLDEN = Path(__file__).parent / "golden"
 KINDS = ("vat", "refund", "pro_forma", "provisional_bill", "training", "copy", "work_in")
@@ -236,3 +239,132 @@ WIDE_CASES: list[tuple[str, int, Lang]] = [
     ("pro_forma", 2, "de"),
     ("copy", 1, "en"),
 ]
+
+
+# ---------------------------------------------------------------- invoices (event I)
+
+#: The customer of the example invoice, and its number in the invoice series.
+CUSTOMER = InvoiceCustomer("Bedrijf NV", "Markt 1, 9000 Gent", "BE0477472701")
+INVOICE_NUMBER = "3"
+#: The invoice of the golden files: every generation x language, and two at 48 columns.
+INVOICE_CASES: list[tuple[int, Lang]] = [
+    (generation, lang) for generation in GENERATIONS for lang in LANGUAGES
+]
+WIDE_INVOICE_CASES: list[tuple[int, Lang]] = [(1, "fr"), (2, "nl")]
+V2_INVOICE_SHORT = "0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C"
+
+
+def second_sale(generation: int, lang: Lang) -> Ticket:
+    """A second paid VAT ticket, after the example sale, for an invoice covering two tickets."""
+    if generation == 2:
+        lines = (
+            FiscalLine("Cola", Decimal(2), Decimal("3.20"), "A"),
+            FiscalLine("Spaghetti Bolognese", Decimal(1), Decimal("16.50"), "B"),
+        )
+        at = datetime(2024, 7, 29, 13, 30, 4, tzinfo=CEST)
+    else:
+        lines = (
+            FiscalLine("KOFFIE", Decimal(2), Decimal("2.80"), "A"),
+            FiscalLine("SPAGHETTI", Decimal(1), Decimal("14.00"), "B"),
+        )
+        at = datetime(2024, 1, 15, 12, 45, 10, tzinfo=CET)
+    fiscal_event = FiscalEvent(
+        kind=EventKind.SALE,
+        ticket_number=1001 if generation == 2 else 43,
+        pos_datetime=at,
+        employee_id=INSZ,
+        lines=lines,
+        terminal_id="TER-2-DIN",
+        payments=(
+            FiscalPayment("CARD_DEBIT", sum((line.total for line in lines), Decimal(0)), "BANCONTACT"),
+        ),
+        language=lang.upper() if generation == 2 else "",
+    )
+    if generation == 2:
+        answer = FiscalReceipt(
+            generation=2,
+            fdm_id="FOD01000001",
+            fdm_datetime=datetime(2024, 7, 29, 11, 30, 5, tzinfo=UTC),
+            event_label="N",
+            event_counter=17,
+            total_counter=66,
+            signature="c2Vjb25kIHNhbGU=",
+            request="{}",
+            reply="{}",
+            vat={"A": VatAmounts("A", 529, 111), "B": VatAmounts("B", 1473, 177)},
+            short_signature=V2_SHORT,
+            verification_url=f"https://fps.example.test/verify/FOD01000001/17/66/{V2_SHORT}",
+            footer=V2_FOOTER,
+        )
+    else:
+        answer = FiscalReceipt(
+            generation=1,
+            fdm_id="RET02000123",
+            fdm_datetime=datetime(2024, 1, 15, 12, 45, 11, tzinfo=CET),
+            event_label="NS",
+            event_counter=14,
+            total_counter=352,
+            signature=V1_SIGNATURE,
+            request="H01...",
+            reply="H01...",
+            vat=split_vat(lines),
+            vsc_id="0887456321-002",
+            plu_hash="046bfc9425c488b9fe31b78820c21a70ae28005a",
+        )
+    return build_ticket(fiscal_event, answer, settings(generation, lang), ALIAS)
+
+
+def invoice_event(generation: int, lang: Lang) -> FiscalEvent:
+    """The invoice event (I) for the example sale and the second sale."""
+    sales = (ORIGINAL_V2, replace(ORIGINAL_V2, event_counter=17, total_counter=66))
+    if generation == 1:
+        sales = (ORIGINAL_V1, replace(ORIGINAL_V1, event_counter=14, total_counter=352))
+    return FiscalEvent(
+        kind=EventKind.INVOICE,
+        ticket_number=1002 if generation == 2 else 44,
+        pos_datetime=(
+            datetime(2024, 7, 29, 14, 0, tzinfo=CEST)
+            if generation == 2
+            else datetime(2024, 1, 15, 13, 0, tzinfo=CET)
+        ),
+        employee_id=INSZ,
+        terminal_id="TER-2-DIN",
+        references=sales,
+        invoice_number=INVOICE_NUMBER,
+        customer_vat_no=CUSTOMER.vat_no,
+        language=lang.upper() if generation == 2 else "",
+    )
+
+
+def invoice_receipt(generation: int) -> FiscalReceipt | None:
+    """The FDM's answer to the invoice: an I event in 2.0 (with a short signature the print must leave
+    out); none in 1.0, whose FDM never registers an invoice."""
+    if generation == 1:
+        return None
+    return FiscalReceipt(
+        generation=2,
+        fdm_id="FOD01000001",
+        fdm_datetime=datetime(2024, 7, 29, 12, 0, 3, tzinfo=UTC),
+        event_label="I",
+        event_counter=1,
+        total_counter=67,
+        signature="aW52b2ljZQ==",
+        request="{}",
+        reply="{}",
+        short_signature=V2_INVOICE_SHORT,
+        verification_url=f"https://fps.example.test/verify/FOD01000001/1/67/{V2_INVOICE_SHORT}",
+        footer=V2_FOOTER,
+    )
+
+
+def invoice(generation: int, lang: Lang) -> Ticket:
+    """The invoice of the example sale and the second sale, as the POS builds it."""
+    tickets = (ticket("vat", generation, lang), second_sale(generation, lang))
+    return build_invoice(
+        invoice_event(generation, lang),
+        invoice_receipt(generation),
+        settings(generation, lang),
+        ALIAS,
+        CUSTOMER,
+        tickets,
+    )

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from sce.domain.money import Money
 from sce.tickets.i18n import TicketLanguage
-from sce.tickets.model import PaymentRole, Ticket, TicketPayment
+from sce.tickets.model import PaymentRole, Ticket, TicketKind, TicketLine, TicketPayment
 
 RowKind = Literal["title", "notice", "center", "text", "pair", "total", "columns", "rule", "qr"]
 NOT_VALID = "THIS IS NOT A VALID VAT TICKET"
@@ -63,6 +64,8 @@ def _header(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     rows.append(_row("pair", t("Served by"), ticket.user_alias))
     rows.append(_row("pair", t("Date"), t.date_time(ticket.pos_datetime)))
     rows.append(_row("pair", t("Ticket no."), str(ticket.ticket_number)))
+    if ticket.kind is TicketKind.INVOICE:
+        rows.append(_row("pair", t("Invoice no."), ticket.invoice_number))
     if ticket.cost_center is not None and ticket.cost_center.type == "TABLE":
         rows.append(_row("pair", t("Table"), ticket.cost_center.id))
     if ticket.reference is not None:
@@ -73,23 +76,62 @@ def _header(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     return rows
 
 
+def _invoice_header(ticket: Ticket, t: TicketLanguage) -> list[Row]:
+    """The customer (name, address, VAT number) and the VAT tickets an invoice covers, with their dates."""
+    customer = ticket.customer
+    if ticket.kind is not TicketKind.INVOICE or customer is None:
+        return []
+    rows = [_row("rule"), _row("text", t("Customer")), _row("text", customer.name)]
+    rows.append(_row("text", customer.address))
+    if customer.vat_no:
+        rows.append(_row("pair", t("VAT no."), customer.vat_no))
+    rows.append(_row("rule"))
+    numbers = ", ".join(str(item.ticket_number) for item in ticket.invoiced)
+    rows.append(_row("pair", t("VAT tickets"), numbers))
+    rows.extend(
+        _row("pair", f"   {t('Ticket no.')} {item.ticket_number}", t.date_time(item.pos_datetime))
+        for item in ticket.invoiced
+    )
+    return rows
+
+
+def _line_rows(line: TicketLine, show_amounts: bool, t: TicketLanguage) -> list[Row]:
+    described = f"{t.quantity(line.quantity)} {line.description}"
+    if not show_amounts:
+        return [_row("text", described)]
+    rows = [_row("pair", described, f"{t.amount(line.total)} {line.vat.value}")]
+    if abs(line.quantity) != 1:
+        rows.append(_row("text", f"   {t.quantity(line.quantity)} x {t.amount(line.unit_price)}"))
+    if not line.price_change.is_zero():
+        rows.append(_row("pair", f"   {t('Price change')}", t.amount(line.price_change)))
+    return rows
+
+
+def _lines(ticket: Ticket, t: TicketLanguage) -> list[Row]:
+    """The product lines; on an invoice all lines of each ticket it covers, under that ticket's number."""
+    rows: list[Row] = []
+    if ticket.invoiced:
+        for item in ticket.invoiced:
+            rows.append(_row("pair", f"{t('Ticket no.')} {item.ticket_number}", t.money(item.total)))
+            for line in item.lines:
+                rows.extend(_line_rows(line, ticket.show_amounts, t))
+        return rows
+    for line in ticket.lines:
+        rows.extend(_line_rows(line, ticket.show_amounts, t))
+    return rows
+
+
 def _body(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     if not ticket.lines and not ticket.payments:
         return []
-    rows = [_row("rule")]
-    for line in ticket.lines:
-        described = f"{t.quantity(line.quantity)} {line.description}"
-        if not ticket.show_amounts:
-            rows.append(_row("text", described))
-            continue
-        rows.append(_row("pair", described, f"{t.amount(line.total)} {line.vat.value}"))
-        if abs(line.quantity) != 1:
-            rows.append(_row("text", f"   {t.quantity(line.quantity)} x {t.amount(line.unit_price)}"))
-        if not line.price_change.is_zero():
-            rows.append(_row("pair", f"   {t('Price change')}", t.amount(line.price_change)))
+    rows = [_row("rule"), *_lines(ticket, t)]
     if not ticket.show_amounts:
         return rows
     rows.append(_row("rule"))
+    if ticket.kind is TicketKind.INVOICE:
+        base = Money.sum(vat.base for vat in ticket.vat_rows)
+        rows.append(_row("pair", t("Total excl. VAT"), t.money(base)))
+        rows.append(_row("pair", t("VAT"), t.money(Money.sum(vat.vat for vat in ticket.vat_rows))))
     rows.append(_row("total", t("TOTAL"), t.money(ticket.total)))
     if ticket.vat_rows:
         rows.append(_row("rule"))
@@ -112,10 +154,26 @@ def _body(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     return rows
 
 
+def _invoiced_control(ticket: Ticket, t: TicketLanguage) -> list[Row]:
+    """An SCE 1.0 invoice, which the FDM never registers: the FDM data of each ticket it covers."""
+    references = [(item.ticket_number, item.reference) for item in ticket.invoiced]
+    if not any(reference is not None for _number, reference in references):
+        return []
+    rows = [_row("rule"), _row("text", t("Control data"))]
+    for number, ref in references:
+        if ref is None:
+            continue
+        rows.append(_row("text", f"{t('Ticket no.')} {number}"))
+        rows.append(_row("pair", t("FDM date/time"), t.date_time(ref.fdm_datetime)))
+        rows.append(_row("pair", t("Counters"), f"{ref.event_counter}/{ref.total_counter} {ref.event_label}"))
+        rows.append(_row("pair", t("FDM"), ref.fdm_id))
+    return rows
+
+
 def _control(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     control = ticket.control
     if control is None:
-        return []
+        return _invoiced_control(ticket, t)
     rows = [_row("rule"), _row("text", t("Control data"))]
     if control.generation == 1 and control.plu_hash:
         rows.append(_row("pair", t("PLU"), control.plu_hash))
@@ -140,7 +198,7 @@ def _control(ticket: Ticket, t: TicketLanguage) -> list[Row]:
 def ticket_rows(ticket: Ticket) -> tuple[Row, ...]:
     """The rows of ``ticket`` in print order, in its language."""
     t = TicketLanguage(ticket.language)
-    rows = [*_header(ticket, t), *_body(ticket, t), *_control(ticket, t)]
+    rows = [*_header(ticket, t), *_invoice_header(ticket, t), *_body(ticket, t), *_control(ticket, t)]
     if not ticket.is_vat_ticket:
         rows.append(_row("rule"))
         rows.append(_row("notice", t(NOT_VALID)))

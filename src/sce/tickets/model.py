@@ -3,8 +3,8 @@
 One :class:`Ticket` serves every renderer. Its kind decides the labels (MB art. 38; ``regulation.md``
 § 6.4): only a signed sale or refund (and, in 1.0, a work in/out signed as NS) is a VAT ticket; only a
 VAT ticket carries the signature (1.0) or the short signature and QR code (2.0); every other print ends
-with "this is not a valid VAT ticket". The VAT per letter of a 2.0 ticket is the FDM's ``vatCalc``, never
-our own figures (§ 6.3 m-n).
+with "this is not a valid VAT ticket" (an invoice too, see :mod:`sce.tickets.invoice`). The VAT per
+letter of a 2.0 ticket is the FDM's ``vatCalc``, never our own figures (§ 6.3 m-n).
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class TicketKind(StrEnum):
     COPY = "COPY"
     WORK_IN = "WORK_IN"
     WORK_OUT = "WORK_OUT"
+    INVOICE = "INVOICE"
 
 
 #: The label printed under the title, as an English message id of the ticket catalogue.
@@ -63,6 +64,7 @@ KIND_LABELS: dict[TicketKind, str] = {
     TicketKind.COPY: "COPY",
     TicketKind.WORK_IN: "WORK IN",
     TicketKind.WORK_OUT: "WORK OUT",
+    TicketKind.INVOICE: "INVOICE",
 }
 _WORK_LABELS = {EventKind.WORK_IN: TicketKind.WORK_IN, EventKind.WORK_OUT: TicketKind.WORK_OUT}
 
@@ -174,6 +176,27 @@ class ControlData:
 
 
 @dataclass(frozen=True, slots=True)
+class InvoiceCustomer:
+    """The customer an invoice is made out to (art. 5 KB no. 1): name, address and, if any, VAT number."""
+
+    name: str
+    address: str
+    vat_no: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InvoicedTicket:
+    """One VAT ticket an invoice covers: its POS number and date, its product lines and total, and the
+    FDM's reference of it (printed as the control data of an SCE 1.0 invoice, which the FDM never sees)."""
+
+    ticket_number: int
+    pos_datetime: datetime
+    lines: tuple[TicketLine, ...]
+    total: Money
+    reference: FiscalReference | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Ticket:
     """Everything one print shows, in the order of the law's lists; renderers only lay it out."""
 
@@ -191,6 +214,9 @@ class Ticket:
     cost_center: FiscalCostCenter | None = None
     footer: tuple[str, ...] = ()
     show_amounts: bool = True
+    invoice_number: str = ""
+    customer: InvoiceCustomer | None = None
+    invoiced: tuple[InvoicedTicket, ...] = ()
 
     @property
     def generation(self) -> int:
@@ -265,10 +291,13 @@ def _kind(event: FiscalEvent, receipt: FiscalReceipt | None) -> TicketKind:
     if event.kind is EventKind.SALE:
         refund = label == "NR" or event.total_cents < 0
         return TicketKind.REFUND if refund else TicketKind.VAT
+    if event.kind is EventKind.INVOICE:
+        raise TicketError("INVOICE: an invoice is built from the tickets it covers (build_invoice)")
     raise TicketError(f"{event.kind.value}: no ticket for this event (reports have their own layout)")
 
 
-def _control(receipt: FiscalReceipt, vat_ticket: bool) -> ControlData:
+def control_data(receipt: FiscalReceipt, vat_ticket: bool) -> ControlData:
+    """The FDM's control data as printed: without signature or verification URL unless a VAT ticket."""
     control = ControlData(
         generation=receipt.generation,
         fdm_id=receipt.fdm_id,
@@ -287,6 +316,25 @@ def _control(receipt: FiscalReceipt, vat_ticket: bool) -> ControlData:
     return replace(control, signature="", short_signature="", verification_url="")
 
 
+def checked_alias(
+    event: FiscalEvent, receipt: FiscalReceipt | None, settings: TicketSettings, user_alias: str
+) -> str:
+    """The user alias to print, after the checks every print makes: an alias that is not the INSZ/BIS
+    number, the language sent to the FDM and the generation of its answer. Raises :class:`TicketError`."""
+    alias = user_alias.strip()
+    if not alias:
+        raise TicketError("user_alias: the print names the user")
+    if alias.replace(" ", "") == event.employee_id:
+        raise TicketError("user_alias: a print never shows the INSZ/BIS number")
+    if event.language and parse_language(event.language) != settings.language:
+        raise TicketError(f"language: the FDM was told {event.language}, the print is {settings.language}")
+    if receipt is not None and receipt.generation != settings.generation:
+        raise TicketError(
+            f"generation: the receipt is SCE {receipt.generation}.0, the POS is set up otherwise"
+        )
+    return alias
+
+
 def build_ticket(
     event: FiscalEvent,
     receipt: FiscalReceipt | None,
@@ -302,17 +350,7 @@ def build_ticket(
     for a VAT ticket without the FDM's signature, a language other than the one sent to the FDM, or an
     alias that is the employee number.
     """
-    alias = user_alias.strip()
-    if not alias:
-        raise TicketError("user_alias: the ticket names the user")
-    if alias.replace(" ", "") == event.employee_id:
-        raise TicketError("user_alias: a ticket never shows the INSZ/BIS number")
-    if event.language and parse_language(event.language) != settings.language:
-        raise TicketError(f"language: the FDM was told {event.language}, the ticket is {settings.language}")
-    if receipt is not None and receipt.generation != settings.generation:
-        raise TicketError(
-            f"generation: the receipt is SCE {receipt.generation}.0, the POS is set up otherwise"
-        )
+    alias = checked_alias(event, receipt, settings, user_alias)
     kind = _kind(event, receipt)
     draft = Ticket(
         kind=kind,
@@ -335,7 +373,7 @@ def build_ticket(
         if draft.kind in (TicketKind.WORK_IN, TicketKind.WORK_OUT):
             raise TicketError("a work in/out ticket is printed only after the FDM registered the event")
         return draft
-    vat_ticket = replace(draft, control=_control(receipt, True)).is_vat_ticket
+    vat_ticket = replace(draft, control=control_data(receipt, True)).is_vat_ticket
     if vat_ticket and interrupted:
         raise TicketError("a VAT ticket always shows its amounts")
     if vat_ticket:
@@ -349,7 +387,7 @@ def build_ticket(
     return replace(
         draft,
         vat_rows=vat_rows,
-        control=_control(receipt, vat_ticket),
+        control=control_data(receipt, vat_ticket),
         footer=receipt.footer if vat_ticket else (),
     )
 
@@ -357,6 +395,8 @@ def build_ticket(
 __all__ = [
     "KIND_LABELS",
     "ControlData",
+    "InvoiceCustomer",
+    "InvoicedTicket",
     "PaymentRole",
     "Ticket",
     "TicketError",
@@ -366,4 +406,6 @@ __all__ = [
     "TicketSettings",
     "TicketVatRow",
     "build_ticket",
+    "checked_alias",
+    "control_data",
 ]

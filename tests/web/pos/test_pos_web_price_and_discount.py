@@ -15,6 +15,8 @@ from pos_web_support import MANAGER_PIN, WAITER_PIN, Api, clock_in, demo_runtime
 from sqlalchemy import func, select
 
 from sce.db import tables as t
+from sce.tickets.i18n import TicketLanguage, parse_language
+from sce.tickets.layout import NOT_VALID
 from sce.web.pos.app import create_app
 from sce.web.pos.runtime import Runtime
 
@@ -407,3 +409,90 @@ def test_the_screens_offer_them_to_the_manager_only(rt: Runtime, client: TestCli
         f"/pos/tickets/{number}/invoice", data={"name": "", "address": "x", "idem": key()}, headers=fetch
     )
     assert missing.status_code == 422 and missing.json()["error"]["field"] == "customer.name"
+
+
+def _screen_prints(rt: Runtime, terminal: str = "T1") -> list[str]:
+    return [text for _at, text in rt.tickets.printers[terminal].jobs]
+
+
+def test_an_invoice_for_two_tickets_is_printed_once_with_every_mention(
+    rt: Runtime, manager: Api, client: TestClient
+) -> None:
+    first = _order(manager, "21", ("BEER", "2"), ("STEAK", "1"))
+    first_sale = _pay(manager, first)
+    second_sale = _quick(manager, "COLA", "3.20", "CARD")
+    numbers = [first_sale["ticket_number"], second_sale["ticket_number"]]
+    names = [line["name"] for n in numbers for line in rt.pos.record(n)["event"]["lines"]]
+    assert len(names) == 3
+    customer = {"name": "Bedrijf NV", "address": "Markt 1, 9000 Gent", "vat_no": "BE 0477.472.701"}
+    before = len(_screen_prints(rt))
+    invoicing = key()
+    made = manager.ok("/invoices", {"ticket_numbers": numbers, "customer": customer}, idem=invoicing)
+    again = manager.ok("/invoices", {"ticket_numbers": numbers, "customer": customer}, idem=invoicing)
+    assert again["ticket_number"] == made["ticket_number"]
+    printed = _screen_prints(rt)[before:]
+    words = TicketLanguage(parse_language(rt.pos.site().language.value))
+    invoices = [text for text in printed if text.splitlines()[0].strip() == words("INVOICE")]
+    assert len(printed) == len(invoices) == 1, printed  # the invoice, once; no other print
+    text = invoices[0]
+    lines = text.splitlines()
+    assert any(
+        line.startswith(words("Invoice no.")) and line.endswith(f" {made['invoice_number']}")
+        for line in lines
+    )
+    assert "BE0477472701" in text and "Bedrijf NV" in text and "Markt 1, 9000 Gent" in text
+    assert f"{numbers[0]}, {numbers[1]}" in text
+    for name in names:
+        assert name in text, name
+    assert made["amount"] in text.replace(",", ".")
+    last_rule = max(i for i, line in enumerate(lines) if line.startswith("---"))
+    assert " ".join(line.strip() for line in lines[last_rule + 1 :]) == words(NOT_VALID)
+    for secret in ("Signature", "Short signature", "Verify this ticket"):
+        assert words(secret) not in text
+    assert rt.tickets.load_ticket is not None  # what a restart reloads to print what waited
+    reloaded = rt.tickets.load_ticket(made["ticket_number"])
+    assert reloaded.invoice_number == made["invoice_number"] and len(reloaded.invoiced) == 2
+    client.cookies.set("sce_session", manager.token)
+    shown = client.get(f"/pos/tickets/{made['ticket_number']}/print")
+    assert shown.status_code == 200 and "BE0477472701" in shown.text
+    assert all(name in shown.text.replace("&amp;", "&") for name in names)
+    api_html = manager.get(f"/tickets/{made['ticket_number']}/html")
+    assert api_html.status_code == 200 and "Bedrijf NV" in api_html.text
+    page = client.get(f"/pos/tickets/{made['ticket_number']}").text
+    assert (
+        f'href="/pos/tickets/{made["ticket_number"]}/print"' in page and 'data-testid="print-invoice"' in page
+    )
+    sold = client.get(f"/pos/tickets/{numbers[1]}").text
+    assert 'data-testid="invoiced-by"' in sold and f"/pos/tickets/{made['ticket_number']}/print" in sold
+    assert 'data-testid="invoice-panel"' not in sold  # invoiced once
+
+
+def test_the_invoice_form_takes_other_tickets_and_names_the_field_when_they_are_not_numbers(
+    rt: Runtime, manager: Api, client: TestClient
+) -> None:
+    first = _quick(manager, "BEER", "3.50")
+    second = _quick(manager, "COLA", "3.20", "CARD")
+    fetch = {"X-SCE-Fetch": "1", "Authorization": f"Bearer {manager.token}"}
+    client.cookies.set("sce_session", manager.token)
+    page = client.get(f"/pos/tickets/{first['ticket_number']}").text
+    assert 'data-testid="invoice-other-tickets"' in page
+    form = {"name": "Bedrijf NV", "address": "Markt 1, 9000 Gent", "vat_no": "BE0477472701"}
+    for wrong in ("twelve", "12a", "-3", "1.5"):
+        refused = client.post(
+            f"/pos/tickets/{first['ticket_number']}/invoice",
+            data={**form, "other_tickets": wrong, "idem": key()},
+            headers=fetch,
+        )
+        assert refused.status_code == 422, wrong
+        assert refused.json()["error"]["field"] == "other_tickets"
+    assert _count(rt, "INVOICE") == 0
+    before = len(_screen_prints(rt))
+    made = client.post(
+        f"/pos/tickets/{first['ticket_number']}/invoice",
+        data={**form, "other_tickets": f" {second['ticket_number']}, ", "idem": key()},
+        headers=fetch,
+    )
+    assert made.status_code == 200, made.text
+    assert made.json()["tickets"] == [first["ticket_number"], second["ticket_number"]]
+    printed = _screen_prints(rt)[before:]
+    assert len(printed) == 1 and f"{first['ticket_number']}, {second['ticket_number']}" in printed[0]

@@ -476,13 +476,26 @@ def customer_of(customer: Mapping[str, str]) -> dict[str, str]:
     return cleaned
 
 
+def ticket_numbers_of(text: str, field: str = "other_tickets") -> list[int]:
+    """Ticket numbers typed as ``12, 13`` (commas or spaces); a :class:`DomainError` naming ``field``
+    for anything else."""
+    numbers: list[int] = []
+    for part in text.replace(",", " ").replace(";", " ").split():
+        if not part.isdigit() or not 0 < int(part) <= 2_000_000_000:
+            raise DomainError(field, "NOT_A_NUMBER", f"{part!r} is not a ticket number (e.g. 12, 13)")
+        numbers.append(int(part))
+    return numbers
+
+
 def invoice(
     rt: Runtime, s: Session, ticket_numbers: Sequence[int], customer: Mapping[str, str]
 ) -> dict[str, Any]:
-    """An invoice for one or more paid tickets, with the next number of the invoice series."""
+    """An invoice for one or more paid tickets, with the next number of the invoice series, printed on the
+    terminal's printer once signed."""
     sec.require_role(s, sec.MANAGE)
     numbers = list(dict.fromkeys(int(n) for n in ticket_numbers))
     signed = rt.pos.invoice(numbers, s.employee_id, s.terminal_id, customer_of(customer))
+    _print(rt, s, signed)  # an invoice is always printed (MB art. 32)
     _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
     pos = signed.record.get("pos") or {}
     return {

@@ -50,6 +50,15 @@ def ticket(ticket_number: int, request: Request) -> Response:
         if stored is not None:
             refundable = [line for line in stored.body["lines"] if line.get("corrects") is None]
     paid_with = [p for p in record["event"].get("payments", ()) if p.get("kind") in ("PAYMENT", "ROUNDING")]
+    invoiced_by = None
+    if record["event"]["kind"] == "SALE":
+        with rt.pos.store.tx() as tx:
+            for body in tx.journal_bodies(record_type="event", event_kind="INVOICE"):
+                if ticket_number in (body.get("pos") or {}).get("tickets", ()):
+                    invoiced_by = {
+                        "ticket_number": int(body["event"]["ticket_number"]),
+                        "invoice_number": body["event"].get("invoice_number", ""),
+                    }
     return render(
         request,
         "ticket.html",
@@ -62,6 +71,7 @@ def ticket(ticket_number: int, request: Request) -> Response:
             "refundable": refundable,
             "methods": METHODS,
             "paid_with": paid_with,
+            "invoiced_by": invoiced_by,
             "paid_total": str(sum((Decimal(p["amount"]) for p in paid_with), Decimal("0.00"))),
         },
     )
@@ -126,11 +136,16 @@ async def invoice(ticket_number: int, request: Request) -> Response:
     form = await form_of(request)
     rt = request.app.state.runtime
     customer = {name: str(form.get(name, "")) for name in actions.CUSTOMER_FIELDS}
+
+    def act(s: Session) -> dict[str, Any]:
+        others = actions.ticket_numbers_of(str(form.get("other_tickets") or ""))
+        return actions.invoice(rt, s, [ticket_number, *others], customer)
+
     return await run_in_threadpool(
         form_change,
         request,
         form,
-        lambda s: actions.invoice(rt, s, [ticket_number], customer),
+        act,
         lambda body: f"/pos/tickets/{body['ticket_number']}",
         f"/pos/tickets/{ticket_number}",
     )

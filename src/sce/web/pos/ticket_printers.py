@@ -1,6 +1,6 @@
 """Each terminal's ticket printer behind a :class:`~sce.tickets.printing.PrintQueue`: the VAT ticket,
-refund, copy and provisional bill are queued after the FDM signed them and printed once (a replayed
-request never prints twice; a second print is a registered copy).
+refund, copy, provisional bill and invoice are queued after the FDM signed them (an SCE 1.0 invoice once
+journaled) and printed once (a replayed request never prints twice; a second print is a registered copy).
 
 A terminal's ``printer`` setting (:mod:`sce.tickets.printer_spec`) is ``screen`` (the paper is shown under
 Tickets → printers, as in the demo) or an ESC/POS printer on the network, a serial port or USB, whose
