@@ -32,6 +32,7 @@ from sce.tickets.printing import PrinterUnavailableError
 from sce.web.pos import security as sec
 from sce.web.pos.runtime import Runtime
 from sce.web.pos.security import Session
+from sce.web.pos.ticket_mail import delivery_choice
 from sce.web.pos.views import fired_courses, order_dict, parse_quantity, ticket_of
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,18 @@ def _print(rt: Runtime, s: Session, signed: Signed) -> None:
         rt.tickets.print_ticket(s.terminal_id, ticket_of(rt.pos, signed.record))
     except Exception:
         log.warning("ticket %s not printed", signed.event.ticket_number, exc_info=True)
+
+
+def _email(rt: Runtime, signed: Signed, address: str | None) -> bool:
+    """The signed ticket queued for the customer's address (checked before signing); a mail problem
+    never undoes the sale."""
+    if not address or rt.mail is None:
+        return False
+    try:
+        return rt.mail.send(ticket_of(rt.pos, signed.record), address)
+    except Exception:
+        log.warning("ticket %s not e-mailed", signed.event.ticket_number, exc_info=True)
+        return False
 
 
 def _changed(rt: Runtime, kind: str, **fields: Any) -> None:
@@ -389,8 +402,14 @@ def pay(
     version: int,
     tenders: Sequence[Mapping[str, str]],
     tips: Sequence[Mapping[str, str]] = (),
+    *,
+    email: str = "",
+    paper: bool = True,
 ) -> dict[str, Any]:
+    """Pay and close the order: the VAT ticket on paper, by e-mail (SCE 2.0) or both; the address is
+    checked before the FDM signs and is kept only until the mail server took the ticket."""
     sec.require_role(s, sec.SELL)
+    delivery = delivery_choice(rt.mail, email, paper, rt.generation)
     current = rt.pos.order(order_id).order
     had_pending = bool(current.pending())
     given = tenders_from(tenders)
@@ -399,7 +418,10 @@ def pay(
         given = [tender for tender in given if not tender.amount.is_zero()]
     elif not given:
         raise DomainError("tenders", "REQUIRED", "enter what the customer pays")
-    signed = rt.pos.pay(order_id, version, s.employee_id, s.terminal_id, given, tips_from(tips))
+    medium = delivery.medium if rt.generation == 2 else ""
+    signed = rt.pos.pay(
+        order_id, version, s.employee_id, s.terminal_id, given, tips_from(tips), medium=medium
+    )
     if had_pending and rt.pos.order(order_id).order.rounds:
         _kitchen_for_last_round(rt, order_id)
     view = rt.pos.order(order_id)
@@ -411,9 +433,17 @@ def pay(
         version=view.version,
         status=view.status,
     )
-    _print(rt, s, signed)
+    if delivery.paper:
+        _print(rt, s, signed)
+    emailed = _email(rt, signed, delivery.email)
     change = int((signed.record.get("pos") or {}).get("change") or 0)
-    return {**_signed(signed), "change": str(Money(change)), "order_id": order_id}
+    return {
+        **_signed(signed),
+        "change": str(Money(change)),
+        "order_id": order_id,
+        "printed": delivery.paper,
+        "emailed": emailed,
+    }
 
 
 def refund_total(rt: Runtime, ticket_number: int, lines: Mapping[int, str | Decimal] | None) -> Money:
@@ -461,12 +491,14 @@ def payment_correction(
 
 
 CUSTOMER_FIELDS = ("name", "address", "vat_no", "email")
+#: What the journal keeps of the customer (the e-mail address only serves to send the invoice).
+KEPT_CUSTOMER_FIELDS = ("name", "address", "vat_no")
 
 
 def customer_of(customer: Mapping[str, str]) -> dict[str, str]:
     """The invoice's customer: name and address required; a VAT number checked (Belgian: mod 97, other
     EU states: their check digits, elsewhere: the form)."""
-    cleaned = {k: " ".join(str(v).split()) for k, v in customer.items() if k in CUSTOMER_FIELDS}
+    cleaned = {k: " ".join(str(v).split()) for k, v in customer.items() if k in KEPT_CUSTOMER_FIELDS}
     cleaned = {k: v for k, v in cleaned.items() if v}
     for name in ("name", "address"):
         if name not in cleaned:
@@ -494,8 +526,12 @@ def invoice(
     terminal's printer once signed."""
     sec.require_role(s, sec.MANAGE)
     numbers = list(dict.fromkeys(int(n) for n in ticket_numbers))
+    delivery = delivery_choice(
+        rt.mail, str(customer.get("email") or ""), True, rt.generation, "customer.email"
+    )
     signed = rt.pos.invoice(numbers, s.employee_id, s.terminal_id, customer_of(customer))
     _print(rt, s, signed)  # an invoice is always printed (MB art. 32)
+    emailed = _email(rt, signed, delivery.email)
     _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
     pos = signed.record.get("pos") or {}
     return {
@@ -504,6 +540,7 @@ def invoice(
         "tickets": numbers,
         "amount": str(pos.get("invoice_amount", "0.00")),
         "customer": dict(pos.get("customer") or {}),
+        "emailed": emailed,
     }
 
 

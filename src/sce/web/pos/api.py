@@ -105,6 +105,12 @@ class TenderIn(BaseModel):
 class PayIn(VersionIn):
     tenders: list[TenderIn] = Field(min_length=1, max_length=10)
     tips: list[TenderIn] = Field(default_factory=list, max_length=5)
+    email: str = Field(
+        default="",
+        max_length=320,
+        description="SCE 2.0: e-mail the VAT ticket to this address (kept only until it is sent)",
+    )
+    paper: bool = Field(default=True, description="print the VAT ticket (false: by e-mail only)")
 
 
 class RefundIn(BaseModel):
@@ -393,6 +399,8 @@ def build() -> APIRouter:
                 body.version,
                 [t.model_dump() for t in body.tenders],
                 [t.model_dump() for t in body.tips],
+                email=body.email,
+                paper=body.paper,
             ),
         )
 

@@ -15,9 +15,13 @@ import uvicorn
 from sce.domain.errors import DomainError
 from sce.eservice.pairing_client import PairingUnavailableError, fetch_pairing
 from sce.pos.fdm_setup import EMULATOR_PIN
+from sce.tickets.mail import SmtpSettings
 from sce.web.pos import demo as demo_module
 from sce.web.pos.app import create_app
 from sce.web.pos.runtime import FdmChoice, Runtime, open_runtime
+from sce.web.pos.ticket_mail import PASSWORD_VARIABLE as SMTP_PASSWORD
+from sce.web.pos.ticket_mail import USER_VARIABLE as SMTP_USER
+from sce.web.pos.ticket_mail import smtp_settings
 
 app = typer.Typer(help="The restaurant POS in the browser.")
 
@@ -30,6 +34,7 @@ def prepare(
     state: Path | None,
     history_days: int = 2,
     fdm_keys: Sequence[Path] = (),
+    smtp: SmtpSettings | None = None,
 ) -> Runtime:
     """Open the database and the FDM (and, for the demo, seed the restaurant and its history)."""
     state_dir = state or (Path(tempfile.mkdtemp(prefix="sce-demo-")) if demo else Path("sce-state"))
@@ -44,6 +49,7 @@ def prepare(
         clock=clock,
         seed=demo_module.seed if demo else None,
         fdm_keys=fdm_keys,
+        smtp=smtp,
     )
     rt.start(pin=EMULATOR_PIN if demo and choice.kind == "emulator-v1" else None)
     if demo and clock is not None and history_days > 0:
@@ -102,12 +108,30 @@ def serve(
     eservice_user: Annotated[
         str, typer.Option(help="Operator account in the e-service (password in $SCE_ESERVICE_PASSWORD).")
     ] = "",
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            help=f"Mail server HOST[:PORT] for tickets customers ask by e-mail (SCE 2.0); login in "
+            f"${SMTP_USER} / ${SMTP_PASSWORD}."
+        ),
+    ] = None,
+    smtp_from: Annotated[str, typer.Option(help="Sender address of the e-mailed tickets.")] = "",
+    smtp_starttls: Annotated[
+        bool, typer.Option(help="Upgrade the mail connection with STARTTLS (verified certificate).")
+    ] = False,
 ) -> None:
     """Serve the POS: login at http://HOST:PORT/, API at /api/v1 (OpenAPI at /api/v1/openapi.json)."""
     logging.basicConfig(level=logging.WARNING)
     try:
+        mail = smtp_settings(smtp, smtp_from, starttls=smtp_starttls) if smtp else None
         rt = prepare(
-            demo=demo, db=db, fdm=fdm, state=state, history_days=history_days, fdm_keys=fdm_keys or ()
+            demo=demo,
+            db=db,
+            fdm=fdm,
+            state=state,
+            history_days=history_days,
+            fdm_keys=fdm_keys or (),
+            smtp=mail,
         )
     except DomainError as error:
         typer.echo(f"cannot start: {error}", err=True)
@@ -117,6 +141,8 @@ def serve(
             check_pairing_at_start(rt, eservice_url, eservice_user, os.environ.get(PASSWORD_VARIABLE, ""))
         )
     typer.echo(f"SCE POS ({rt.connected.description}), state in {rt.state}")
+    if rt.mail is not None:
+        typer.echo(f"E-mailed tickets through {rt.mail.status().server} from {rt.mail.settings.sender}")
     if demo:
         typer.echo("Demo staff (PIN):")
         for _employee_id, alias, role, pin in demo_module.PINS:

@@ -25,11 +25,13 @@ from sce.fiscal.port import DeviceInfo
 from sce.pos.fdm_setup import Connected, emulator_v1, emulator_v2, serial_v1, url_v2
 from sce.pos.service import Pos
 from sce.pos.site import SiteConfig
+from sce.tickets.mail import SmtpSettings
 from sce.web.pos import views
 from sce.web.pos.idempotency import IdempotencyStore
 from sce.web.pos.kitchen_board import KitchenBoard
 from sce.web.pos.live import Bus
 from sce.web.pos.security import Sessions
+from sce.web.pos.ticket_mail import MailDesk
 from sce.web.pos.ticket_printers import PrintJobs, TerminalPrinters
 
 log = logging.getLogger(__name__)
@@ -85,6 +87,7 @@ class Runtime:
     last_contact: str = ""
     last_error: str = ""
     demo_secrets: dict[str, str] = field(default_factory=dict)
+    mail: MailDesk | None = None  # the e-mailed ticket (SCE 2.0), when a mail server is set up
 
     def __post_init__(self) -> None:
         self.tickets = TerminalPrinters(
@@ -119,6 +122,8 @@ class Runtime:
             self.tickets.jobs.prune(KEEP_PRINT_JOBS)
         self.tickets.resume()
         self.tickets.start()
+        if self.mail is not None:
+            self.mail.start()
         return self.device
 
     def load_printers(self) -> list[str]:
@@ -130,6 +135,8 @@ class Runtime:
         self.last_contact = datetime.now().astimezone().isoformat(timespec="seconds")
 
     def close(self) -> None:
+        if self.mail is not None:
+            self.mail.stop()
         self.tickets.stop()
         self.kitchen.close()
         self.bus.close()
@@ -148,8 +155,10 @@ def open_runtime(
     clock: Callable[[], datetime] | None = None,
     seed: Callable[[Pos], Any] | None = None,
     fdm_keys: Sequence[Path] = (),
+    smtp: SmtpSettings | None = None,
 ) -> Runtime:
-    """Open the database (migrated), seed it when asked and empty, and connect the FDM.
+    """Open the database (migrated), seed it when asked and empty, and connect the FDM; ``smtp`` sends
+    the tickets customers ask by e-mail.
 
     The verification keys the FDM hands over (embedded emulators, an SCE 2.0 emulator at a URL) and
     those of ``fdm_keys`` files (a real device's certificate data) are recorded for the inspector's
@@ -179,7 +188,8 @@ def open_runtime(
         engine.dispose()
         raise DomainError("fdm_keys", "INVALID_KEY_FILE", str(error)) from None
     pos = Pos(store, connected.module, clock=clock)
-    return Runtime(pos, engine, connected, state, demo)
+    mail = MailDesk(engine, smtp) if smtp is not None else None
+    return Runtime(pos, engine, connected, state, demo, mail=mail)
 
 
 class _NoFdm:
