@@ -19,7 +19,8 @@ from sce.pos.service import Pos
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 MANAGER, WAITER, WAITER2 = (insz for insz, _alias, _role in demo_data.STAFF)
-FAST_V1 = DriverSettings(ack_timeout=0.3, reply_timeout=0.8, max_sends=3, max_nacks=3)
+# short enough for the tests that cut the FDM off, long enough for a loaded machine (CI, parallel jobs)
+FAST_V1 = DriverSettings(ack_timeout=0.8, reply_timeout=1.5, max_sends=3, max_nacks=3)
 
 
 class Clock:

@@ -54,10 +54,12 @@ def sales_figures(pos: Pos, booking_date: str | None = None, period_id: str | No
     }
 
 
-def bar_chart(title: str, values: dict[str, int], *, width: int = 460, bar: int = 22) -> str:
-    """Horizontal bars with their amount; an empty chart says so."""
+def bar_chart(
+    title: str, values: dict[str, int], *, width: int = 460, bar: int = 22, empty: str = "no sales yet"
+) -> str:
+    """Horizontal bars with their amount; an empty chart says so (``empty``)."""
     if not values:
-        return f'<p class="muted">{escape(title)}: no sales yet</p>'
+        return f'<p class="muted">{escape(title)}: {escape(empty)}</p>'
     top = max(*values.values(), 1)
     height = 28 + bar * len(values) + 4
     label_width = 120

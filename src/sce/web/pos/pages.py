@@ -3,34 +3,45 @@ the handling of a form post (session, CSRF, Idempotency-Key, exactly-once run, r
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from sce.web.pos import i18n
 from sce.web.pos.errors import HttpError
 from sce.web.pos.guard import answer_page, check_csrf, run_change, runtime, session_of
 from sce.web.pos.security import Session
 
-HERE = Path(__file__).resolve().parent
-ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-LABELS = {
-    "free": "free",
-    "ordering": "ordering",
-    "waiting": "waiting",
-    "bill": "bill asked",
-    "signing": "signing",
-}
-ENV.globals["status_label"] = LABELS.get
-ENV.globals["idem"] = lambda: uuid.uuid4().hex
+
+def lang_of(request: Request) -> i18n.Lang:
+    """The language of the screens for this request (see :func:`sce.web.pos.i18n.language`)."""
+    return i18n.language(request, runtime(request))
+
+
+def translate(request: Request, message: str) -> str:
+    """A message of the ``pos`` catalogue in the language of the request."""
+    return i18n.gettext(lang_of(request), message)
+
+
+def _lang_links(request: Request) -> list[dict[str, str]]:
+    """The language switch: the same page (and its query) with ``?lang=`` for each language."""
+    params = {k: v for k, v in request.query_params.items() if k != "lang"}
+    return [
+        {
+            "code": code,
+            "name": i18n.NAMES[code],
+            "href": f"{request.url.path}?{urlencode({**params, 'lang': code})}",
+        }
+        for code in i18n.LANGUAGES
+    ]
 
 
 def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> HTMLResponse:
     rt = runtime(request)
+    lang = i18n.language(request, rt)
     session = session_of(request)
     training = False
     clocked_in = False
@@ -50,10 +61,15 @@ def render(request: Request, name: str, context: dict[str, Any], *, status: int 
         "demo": rt.demo,
         "site": _site(rt),
         "path": request.url.path,
+        "lang": lang,
+        "languages": _lang_links(request),
         **context,
     }
-    html = ENV.get_template(name).render(page)
-    return HTMLResponse(html, status_code=status)
+    html = i18n.environment(lang).get_template(name).render(page)
+    response = HTMLResponse(html, status_code=status)
+    if i18n.chosen(request) is not None:
+        i18n.remember(response, lang)
+    return response
 
 
 def _site(rt: Any) -> Any:

@@ -13,10 +13,18 @@ from sce.domain.errors import DomainError
 from sce.web.pos import actions, charts
 from sce.web.pos.errors import HttpError, to_http
 from sce.web.pos.guard import answer_page, check_csrf, run_change, session_of
-from sce.web.pos.pages import form_change, form_of, need_session, render
+from sce.web.pos.i18n import N_
+from sce.web.pos.pages import form_change, form_of, need_session, render, translate
 from sce.web.pos.security import Session
 
 router = APIRouter(include_in_schema=False)
+CHART_TITLES = (
+    ("hours", N_("Sales per hour")),
+    ("departments", N_("Sales per department")),
+    ("methods", N_("Payments per method")),
+)
+NO_SALES = N_("no sales yet")
+NOT_A_REPORT = N_("%(number)s is not a report")
 
 
 @router.get("/pos/cash")
@@ -125,7 +133,10 @@ def report_page(ticket_number: int, request: Request) -> Response:
         return render(
             request,
             "error.html",
-            {"error": {"message": f"{ticket_number} is not a report"}, "back": "/pos/cash"},
+            {
+                "error": {"message": translate(request, NOT_A_REPORT) % {"number": ticket_number}},
+                "back": "/pos/cash",
+            },
             status=404,
         )
     figures = charts.sales_figures(rt.pos, period_id=report_data.get("period_id"))
@@ -138,14 +149,14 @@ def report_page(ticket_number: int, request: Request) -> Response:
             "fdm": record.get("fdm") or {},
             "report": report_data,
             "figures": figures,
-            "charts": _charts(figures),
+            "charts": translated_charts(request, figures),
         },
     )
 
 
-def _charts(figures: dict[str, Any]) -> list[Markup]:
+def translated_charts(request: Request, figures: dict[str, Any]) -> list[Markup]:
+    """The charts of the sales figures, titled in the language of the screens."""
     return [
-        Markup(charts.bar_chart("Sales per hour", figures["hours"])),
-        Markup(charts.bar_chart("Sales per department", figures["departments"])),
-        Markup(charts.bar_chart("Payments per method", figures["methods"])),
+        Markup(charts.bar_chart(translate(request, title), figures[name], empty=translate(request, NO_SALES)))
+        for name, title in CHART_TITLES
     ]

@@ -8,7 +8,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from sce.web.pos import actions
-from sce.web.pos.kitchen_board import course_groups, fire_notice, minutes_since
+from sce.web.pos.kitchen_board import course_groups, minutes_since
 from sce.web.pos.pages import form_change, form_of, need_session, render
 from sce.web.pos.security import Session
 
@@ -28,7 +28,6 @@ def kitchen(request: Request) -> Response:
             **vars(card),
             "minutes": minutes_since(card.at),
             "groups": course_groups(card.lines),
-            "fire_notices": [fire_notice(course, card.table) for course in card.fired],
         }
         for card in rt.kitchen.board(station)
     ]

@@ -11,16 +11,16 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response, StreamingResponse
-from markupsafe import Markup
 from sqlalchemy import func, select
 
 from sce.db import tables as t
 from sce.domain.errors import DomainError
 from sce.domain.vat import VatLetter
-from sce.web.pos import actions, charts, health, views
+from sce.web.pos import actions, charts, health, i18n, views
 from sce.web.pos import security as sec
 from sce.web.pos.errors import to_http
 from sce.web.pos.pages import form_change, form_of, need_session, render
+from sce.web.pos.pages_cash import translated_charts
 from sce.web.pos.security import Session
 
 router = APIRouter(include_in_schema=False)
@@ -45,7 +45,18 @@ def office(request: Request) -> Response:
     session = _reader(request)
     if not isinstance(session, Session):
         return session
-    return render(request, "office.html", {})
+    rt = request.app.state.runtime
+    return render(request, "office.html", {"screen_language": i18n.screen_language(rt) or i18n.DEFAULT_LANG})
+
+
+@router.post("/office/screen-language")
+async def save_screen_language(request: Request) -> Response:
+    """The site's screen language: the language of every screen where none was chosen."""
+    return await _post(
+        request,
+        lambda rt, s, f: i18n.save_screen_language(rt, s, str(f.get("language", ""))),
+        "/office",
+    )
 
 
 @router.get("/office/products")
@@ -245,11 +256,7 @@ def reports(request: Request) -> Response:
         {
             "day": day,
             "figures": figures,
-            "charts": [
-                Markup(charts.bar_chart("Sales per hour", figures["hours"])),
-                Markup(charts.bar_chart("Sales per department", figures["departments"])),
-                Markup(charts.bar_chart("Payments per method", figures["methods"])),
-            ],
+            "charts": translated_charts(request, figures),
             "made": made,
         },
     )

@@ -13,17 +13,18 @@ from sce.domain.money import Money, round_cash
 from sce.domain.payments import PaymentMethod
 from sce.web.pos import actions, views
 from sce.web.pos.errors import to_http
+from sce.web.pos.i18n import N_
 from sce.web.pos.pages import form_change, form_of, need_session, render
 from sce.web.pos.security import Session
 
 router = APIRouter(include_in_schema=False)
 METHODS = (
-    ("CASH", "Cash"),
-    ("CARD", "Card"),
-    ("DEBIT_CARD", "Debit card"),
-    ("CREDIT_CARD", "Credit card"),
-    ("MEAL_CHEQUE", "Meal voucher"),
-    ("VOUCHER", "Voucher"),
+    ("CASH", N_("Cash")),
+    ("CARD", N_("Card")),
+    ("DEBIT_CARD", N_("Debit card")),
+    ("CREDIT_CARD", N_("Credit card")),
+    ("MEAL_CHEQUE", N_("Meal voucher")),
+    ("VOUCHER", N_("Voucher")),
 )
 TENDER_ROWS = 3
 

@@ -8,6 +8,11 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // The messages in the language of the page (a JSON block of base.html), English when missing.
+  var messages = {};
+  try { messages = JSON.parse(($("i18n") || {}).textContent || "{}"); } catch (ignored) { messages = {}; }
+  function t(key, english) { return typeof messages[key] === "string" && messages[key] ? messages[key] : english; }
+
   function showDialog(title, message, error) {
     $("dialog-title").textContent = title;
     $("dialog-message").textContent = message;
@@ -46,7 +51,7 @@
     } else if (target.hasAttribute("data-print-page")) {
       window.print();
     } else if (target.hasAttribute("data-open-pinpad")) {
-      showDialog("VSC PIN", "Enter the PIN of the VAT signing card.", { action: "enter_pin" });
+      showDialog(t("pinTitle", "VSC PIN"), t("pinMessage", "Enter the PIN of the VAT signing card."), { action: "enter_pin" });
     }
   });
 
@@ -56,7 +61,7 @@
     event.preventDefault();
     var submitter = event.submitter || null;
     if (form.hasAttribute("data-fiscal") && !live.online) {
-      showDialog("Connection lost", "This terminal lost its connection to the server: fiscal actions are blocked until it is back.", null);
+      showDialog(t("offlineTitle", "Connection lost"), t("offlineMessage", "This terminal lost its connection to the server: fiscal actions are blocked until it is back."), null);
       return;
     }
     var action = submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action;
@@ -71,16 +76,16 @@
       .then(function (answer) {
         live.busy = false;
         if (answer.ok && answer.json.go) { window.location.assign(answer.json.go); return; }
-        var error = answer.json.error || { message: "Unexpected answer (" + answer.status + ")" };
+        var error = answer.json.error || { message: t("unexpected", "Unexpected answer ({status})").replace("{status}", String(answer.status)) };
         if (error.rule === "IN_PROGRESS") { return; }  // a double tap: the first request answers
-        var title = error.rule === "FDM_BLOCKED" ? "Fiscal data module" : answer.status === 409 ? "Changed elsewhere" : "Not done";
+        var title = error.rule === "FDM_BLOCKED" ? t("fdmTitle", "Fiscal data module") : answer.status === 409 ? t("conflictTitle", "Changed elsewhere") : t("notDoneTitle", "Not done");
         showDialog(title, error.message, error);
         if (answer.status === 409) { refresh(true); }
       })
       .catch(function () {
         live.busy = false;
         setOnline(false);
-        showDialog("Connection lost", "The server did not answer: nothing is lost. Try again when the connection is back; the same action will not be done twice.", null);
+        showDialog(t("offlineTitle", "Connection lost"), t("noAnswer", "The server did not answer: nothing is lost. Try again when the connection is back; the same action will not be done twice."), null);
       });
   });
 
