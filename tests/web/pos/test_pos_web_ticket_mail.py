@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterator
+from decimal import Decimal
 from email import message_from_bytes
 from email.message import Message
 from email.policy import default
@@ -17,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import Envelope, Session
 from fastapi.testclient import TestClient
-from pos_web_support import MANAGER_PIN, WAITER_PIN, Api, clock_in, demo_runtime, free_port
+from pos_web_support import MANAGER_PIN, WAITER_PIN, Api, clock_in, demo_runtime, free_port, key
 from sqlalchemy import func, inspect, select, text
 from typer.testing import CliRunner
 
@@ -287,3 +288,51 @@ def test_serve_refuses_a_mail_server_without_a_sender() -> None:
     result = CliRunner().invoke(build_app(["serve"]), ["serve", "--smtp", "mail.example.be:587"])
     assert result.exit_code == 2
     assert "smtp_from" in result.output and "INVALID_ADDRESS" in result.output
+
+
+def _form_pay(api: Api, order: dict[str, Any], **fields: str) -> Any:
+    return api.client.post(
+        f"/pos/orders/{order['order_id']}/pay",
+        data={"version": str(order["version"]), "idem": key(), **fields},
+        headers={"X-SCE-Fetch": "1", "Authorization": f"Bearer {api.token}"},
+    )
+
+
+def test_the_pay_screen_offers_one_tap_payments_and_the_e_mail(mailing: Runtime) -> None:
+    client = TestClient(create_app(mailing))
+    clock_in(client, WAITER_PIN)
+    waiter = Api(client, WAITER_PIN)
+    order = _open_table(waiter, "11")
+    total = order["total"]
+    page = client.get(f"/pos/orders/{order['order_id']}/pay", headers=waiter.headers).text
+    assert f'value="CARD:{total}"' in page and f'value="CASH:{total}"' in page
+    assert 'value="CASH:10.00"' in page and 'value="CASH:20.00"' in page  # the next two notes
+    assert 'name="email"' in page and 'name="paper"' in page
+    # Enter in an amount field pays what was typed: the form's first submit button is the plain one
+    assert page.index('data-testid="pay-go"') < page.index('name="quick"')
+    answer = _form_pay(waiter, order, quick="CASH:20.00", email=GUEST)
+    assert answer.status_code == 200, answer.text
+    go = answer.json()["go"]
+    number = int(go.split("/pos/tickets/")[1].split("?")[0])
+    record = mailing.pos.record(number)
+    cash = [p for p in record["event"]["payments"] if p["method"] == "CASH"]
+    assert sum(Decimal(p["amount"]) for p in cash) == Decimal(total)  # 20.00 given, the change back
+    assert "change=" in go and Decimal(go.split("change=")[1]) == Decimal("20.00") - Decimal(total)
+    assert record["event"]["ticket_medium"] == "DIGITAL"  # the paper box was not sent: e-mail only
+    assert _prints_of(mailing, number) == 0
+
+
+def test_a_one_tap_card_payment_pays_the_whole_bill_by_card(tmp_path: Path) -> None:
+    with demo_runtime(tmp_path, 1) as rt:
+        client = TestClient(create_app(rt))
+        clock_in(client, WAITER_PIN)
+        waiter = Api(client, WAITER_PIN)
+        order = _open_table(waiter, "12")
+        page = client.get(f"/pos/orders/{order['order_id']}/pay", headers=waiter.headers).text
+        assert 'name="email"' not in page  # SCE 1.0: the ticket is printed
+        answer = _form_pay(waiter, order, quick=f"CARD:{order['total']}")
+        assert answer.status_code == 200, answer.text
+        number = int(answer.json()["go"].split("/pos/tickets/")[1].split("?")[0])
+        payments = rt.pos.record(number)["event"]["payments"]
+        assert [(p["method"].split("_")[0], p["amount"]) for p in payments] == [("CARD", order["total"])]
+        assert _prints_of(rt, number) == 1

@@ -45,13 +45,16 @@ def pay_screen(order_id: str, request: Request) -> Response:
             request, "error.html", {"error": body["error"], "back": f"/pos/orders/{order_id}"}, status=422
         )
     total = Money(order["total_cents"])
+    cash = round_cash(total).rounded
     return render(
         request,
         "pay.html",
         {
             "order": order,
             "methods": METHODS,
-            "cash_due": str(round_cash(total).rounded),
+            "cash_due": str(cash),
+            "quick": quick_tenders(total, cash) if not shares else [],
+            "mail": rt.mail is not None and rt.generation == 2,
             "parts": parts,
             "shares": shares,
             "rows": max(TENDER_ROWS, len(shares)),
@@ -59,7 +62,30 @@ def pay_screen(order_id: str, request: Request) -> Response:
     )
 
 
+#: Banknotes offered as one-tap cash payments (the change is shown after payment).
+BANKNOTES = (Money(1000), Money(2000), Money(5000), Money(10000), Money(20000))
+
+
+def quick_tenders(total: Money, cash: Money) -> list[dict[str, str]]:
+    """One-tap payments of the whole bill: exact cash, exact card, and the next two banknotes above the
+    cash amount (nothing for a bill of zero or less)."""
+    if total.cents <= 0:
+        return []
+    quick = [
+        {"method": "CASH", "amount": str(cash), "kind": "exact"},
+        {"method": "CARD", "amount": str(total), "kind": "exact"},
+    ]
+    notes = [note for note in BANKNOTES if note.cents > cash.cents][:2]
+    quick += [{"method": "CASH", "amount": str(note), "kind": "note"} for note in notes]
+    return quick
+
+
 def tenders_of(form: dict[str, Any]) -> list[dict[str, str]]:
+    """The payment rows of the form, or the one-tap payment (``quick`` = ``METHOD:AMOUNT``) pressed."""
+    quick = str(form.get("quick") or "").strip()
+    if quick:
+        method, _, amount = quick.partition(":")
+        return [{"method": method, "amount": amount}]
     tenders = []
     for index in range(1, 11):
         amount = str(form.get(f"amount-{index}", "") or "").strip()
@@ -82,7 +108,17 @@ async def pay(order_id: str, request: Request) -> Response:
                     "amount": str(form["tip_amount"]),
                 }
             )
-        return actions.pay(rt, s, order_id, int(str(form.get("version") or 0)), tenders_of(form), tips)
+        email = str(form.get("email") or "").strip()
+        return actions.pay(
+            rt,
+            s,
+            order_id,
+            int(str(form.get("version") or 0)),
+            tenders_of(form),
+            tips,
+            email=email,
+            paper=not email or form.get("paper") is not None,
+        )
 
     return await run_in_threadpool(
         form_change,
