@@ -19,8 +19,10 @@ from sqlalchemy import select
 
 import sce.web.pos
 from sce.db import tables as t
+from sce.fiscal.errors import UserAction
 from sce.web.pos import i18n
 from sce.web.pos.app import create_app
+from sce.web.pos.errors import localized
 from sce.web.pos.runtime import Runtime
 
 POS = Path(sce.web.pos.__file__).parent
@@ -328,3 +330,43 @@ def test_the_site_screen_language_is_a_logged_back_office_setting(rt: Runtime) -
     assert last["before"] == {"language": "fr"} and last["after"] == {"language": "de"}
     log = client.get("/office/config-log?lang=en")
     assert "screen language" in log.text
+
+
+def test_the_screens_give_the_plain_words_of_an_error_in_their_language(rt: Runtime) -> None:
+    client = TestClient(create_app(rt))
+    clock_in(client, WAITER_PIN)
+    waiter = Api(client, WAITER_PIN)
+    form = {"employee_id": "75010112371", "alias": "Dirk", "role": "waiter", "pin": "5757", "idem": key()}
+    headers = {"X-SCE-Fetch": "1", "Authorization": f"Bearer {waiter.token}"}
+    client.cookies.set("sce_lang", "nl")
+    dutch = client.post("/office/staff", data=form, headers=headers)
+    assert dutch.status_code == 403
+    assert dutch.json()["error"]["rule"] == "FORBIDDEN"
+    assert dutch.json()["error"]["message"].startswith("Uw rol mag dit niet doen. (")  # + the detail
+    client.cookies.set("sce_lang", "fr")
+    french = client.post("/office/staff", data={**form, "idem": key()}, headers=headers)
+    assert french.json()["error"]["message"].startswith("Votre rôle ne permet pas de faire ceci. (")
+    # the JSON API keeps the English words (a program reads the rule)
+    api = client.post(
+        "/api/v1/reports",
+        json={"kind": "turnover", "mode": "Z"},
+        headers={**waiter.headers, "Idempotency-Key": key()},
+    )
+    assert api.status_code == 403 and api.json()["error"]["message"].startswith("Your role may not do this.")
+
+
+def test_the_fdm_action_words_are_translated_and_unknown_errors_left_as_they_are() -> None:
+    blocked = {"error": {"rule": "FDM_BLOCKED", "action": "enter_pin", "message": "x", "pending": True}}
+    dutch = localized(blocked, lambda m: i18n.gettext("nl", m))
+    assert dutch["error"]["message"].startswith("De fiscale datamodule is vergrendeld")
+    assert dutch["error"]["pending"] is True and dutch["error"]["action"] == "enter_pin"
+    german = localized({"error": {"rule": "INVALID_PIN", "message": "x"}}, lambda m: i18n.gettext("de", m))
+    assert german["error"]["message"] == "Falsche VSC-PIN: Versuchen Sie es erneut."
+    stale = {"error": {"rule": "OPEN_TABLES", "message": "x", "detail": "5, 7"}}
+    assert localized(stale, lambda m: i18n.gettext("fr", m))["error"]["message"].endswith("rapport Z. (5, 7)")
+    other = {"error": {"rule": "SOMETHING_ELSE", "message": "field: SOMETHING_ELSE"}}
+    assert localized(other, lambda m: i18n.gettext("fr", m)) == other
+    every_action = {a.value for a in UserAction}
+    for action in every_action:
+        body = {"error": {"rule": "FDM_BLOCKED", "action": action, "message": "x"}}
+        assert localized(body, lambda m: i18n.gettext("fr", m))["error"]["message"] not in ("x", ""), action

@@ -246,6 +246,9 @@ def test_a_ticket_waits_while_the_mail_server_is_away_and_goes_when_it_is_back(t
         assert rt.mail.deliver() == 0
         status = rt.mail.status()
         assert status.waiting == 1 and status.last_error and GUEST not in status.last_error
+        page = client.get("/pos/printers", headers=waiter.headers).text
+        assert 'data-testid="mail-status"' in page and f"127.0.0.1:{port}" in page
+        assert "1 ticket(s), sent as soon as the mail server answers" in page and GUEST not in page
         box = Inbox()
         controller = Controller(box, hostname="127.0.0.1", port=port)
         controller.start()

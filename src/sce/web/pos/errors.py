@@ -2,36 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sce.domain.errors import DomainError
 from sce.fiscal.errors import FiscalError, InvalidPinError, UserAction
 from sce.pos.errors import FiscalBlockedError
+from sce.web.pos.i18n import N_
 
 #: What the person at the till reads for each action the FDM asks for.
 ACTION_WORDS: dict[UserAction, str] = {
-    UserAction.NONE: "Try again.",
-    UserAction.ENTER_PIN: (
+    UserAction.NONE: N_("Try again."),
+    UserAction.ENTER_PIN: N_(
         "The fiscal data module is locked: enter the PIN of the VAT signing card (VSC) on the PIN pad; "
         "the waiting ticket is then sent again."
     ),
-    UserAction.CHECK_CONNECTION: (
+    UserAction.CHECK_CONNECTION: N_(
         "The fiscal data module does not answer: check its cable or network and its power, then press "
         "Retry. Nothing was signed."
     ),
-    UserAction.CALL_SUPPORT: (
+    UserAction.CALL_SUPPORT: N_(
         "The fiscal data module refused the ticket: call your POS support. Meanwhile give the customer a "
         "manual receipt and record the incident."
     ),
-    UserAction.INSERT_CARD: "No VAT signing card in the fiscal data module: insert it, then press Retry.",
-    UserAction.RESTART_FDM: (
+    UserAction.INSERT_CARD: N_("No VAT signing card in the fiscal data module: insert it, then press Retry."),
+    UserAction.RESTART_FDM: N_(
         "The fiscal data module answered wrongly: switch it off and on, then press Retry."
     ),
-    UserAction.UPLOAD_BUFFER: (
+    UserAction.UPLOAD_BUFFER: N_(
         "The fiscal data module's buffer is full: it must send its data to the tax administration. Check "
         "its internet connection; selling is blocked until the buffer has room again."
     ),
 }
+
+WRONG_PIN = N_("Wrong VSC PIN: try again.")
 
 #: Rules that mean "someone else changed it": HTTP 409.
 CONFLICT_RULES = frozenset({"STALE_VERSION", "NOT_OPEN", "IN_PROGRESS", "ALREADY_CLOCKED_IN"})
@@ -41,16 +45,16 @@ STATUS_OF = {"FORBIDDEN": 403, "BAD_PIN": 401, "UNAUTHENTICATED": 401, "TOO_MANY
 
 #: Plain words for the rules a user meets most at the till.
 RULE_WORDS: dict[str, str] = {
-    "NOT_CLOCKED_IN": "You are clocked out: clock in on the login screen before selling.",
-    "STALE_VERSION": (
+    "NOT_CLOCKED_IN": N_("You are clocked out: clock in on the login screen before selling."),
+    "STALE_VERSION": N_(
         "This table was changed on another terminal meanwhile: it is reloaded, repeat your change."
     ),
-    "NOT_OPEN": "This order is already closed or being paid on another terminal.",
-    "COPY_NOT_ALLOWED": "An SCE 1.0 register may not print a copy of a ticket.",
-    "BAD_PIN": "Unknown PIN or badge code.",
-    "FORBIDDEN": "Your role may not do this.",
-    "USERS_CLOCKED_IN": "Everybody clocks out (WORK OUT) before the Z report closes the day.",
-    "OPEN_TABLES": "Tables still have unpaid rounds: pay or transfer them before the Z report.",
+    "NOT_OPEN": N_("This order is already closed or being paid on another terminal."),
+    "COPY_NOT_ALLOWED": N_("An SCE 1.0 register may not print a copy of a ticket."),
+    "BAD_PIN": N_("Unknown PIN or badge code."),
+    "FORBIDDEN": N_("Your role may not do this."),
+    "USERS_CLOCKED_IN": N_("Everybody clocks out (WORK OUT) before the Z report closes the day."),
+    "OPEN_TABLES": N_("Tables still have unpaid rounds: pay or transfer them before the Z report."),
 }
 
 
@@ -104,9 +108,7 @@ def to_http(error: Exception) -> HttpError:
         return from_domain(error)
     if isinstance(error, FiscalError):
         if isinstance(error, InvalidPinError):
-            return HttpError(
-                422, "pin", "INVALID_PIN", "Wrong VSC PIN: try again.", action=error.action.value
-            )
+            return HttpError(422, "pin", "INVALID_PIN", WRONG_PIN, action=error.action.value)
         return HttpError(
             503,
             "fdm",
@@ -117,6 +119,29 @@ def to_http(error: Exception) -> HttpError:
             detail=str(error),
         )
     raise error
+
+
+def localized(body: dict[str, Any], gettext: Callable[[str], str]) -> dict[str, Any]:
+    """An error answer for the screens: its plain words in the screen's language (the JSON API and the
+    stored answer of a request keep the English words; ``field``, ``rule`` and ``action`` never change)."""
+    error = body.get("error")
+    if not isinstance(error, dict):
+        return body
+    rule = str(error.get("rule", ""))
+    words: str | None = None
+    if rule == "FDM_BLOCKED":
+        try:
+            words = gettext(ACTION_WORDS[UserAction(str(error.get("action")))])
+        except (ValueError, KeyError):
+            return body
+    elif rule == "INVALID_PIN":
+        words = gettext(WRONG_PIN)
+    elif rule in RULE_WORDS:
+        detail = str(error.get("detail") or "")
+        words = gettext(RULE_WORDS[rule]) + (f" ({detail})" if detail else "")
+    if words is None:
+        return body
+    return {**body, "error": {**error, "message": words}}
 
 
 #: Everything :func:`to_http` turns into an answer.

@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sce.db.store import on_behalf_of
 from sce.domain.errors import DomainError
 from sce.pos.errors import FiscalBlockedError
+from sce.web.pos import i18n
 from sce.web.pos import security as sec
-from sce.web.pos.errors import HANDLED, HttpError, to_http
+from sce.web.pos.errors import HANDLED, HttpError, localized, to_http
 from sce.web.pos.idempotency import check_key
 from sce.web.pos.runtime import Runtime
 from sce.web.pos.security import Session
@@ -119,6 +120,8 @@ def answer_page(
         if is_fetch(request):
             return JSONResponse(body, status_code=status)
         return RedirectResponse(target, status_code=303)
+    lang = i18n.language(request, runtime(request))
+    body = localized(body, lambda message: i18n.gettext(lang, message))
     if is_fetch(request):
         return JSONResponse(body, status_code=status)
     from sce.web.pos.pages import render  # noqa: PLC0415 - pages imports this module

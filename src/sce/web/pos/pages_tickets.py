@@ -176,5 +176,10 @@ def printers(request: Request) -> Response:
     return render(
         request,
         "printers.html",
-        {"jobs": jobs, "terminals": rt.tickets.status(), "stations": rt.kitchen.device_status()},
+        {
+            "jobs": jobs,
+            "terminals": rt.tickets.status(),
+            "stations": rt.kitchen.device_status(),
+            "mail": rt.mail.status() if rt.mail is not None else None,
+        },
     )
