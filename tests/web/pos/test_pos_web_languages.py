@@ -370,3 +370,30 @@ def test_the_fdm_action_words_are_translated_and_unknown_errors_left_as_they_are
     for action in every_action:
         body = {"error": {"rule": "FDM_BLOCKED", "action": action, "message": "x"}}
         assert localized(body, lambda m: i18n.gettext("fr", m))["error"]["message"] not in ("x", ""), action
+
+
+def test_the_till_errors_are_in_the_screen_language_and_a_missing_field_is_named(rt: Runtime) -> None:
+    client = TestClient(create_app(rt))
+    clock_in(client, MANAGER_PIN)
+    manager = Api(client, MANAGER_PIN)
+    headers = {"X-SCE-Fetch": "1", "Authorization": f"Bearer {manager.token}"}
+    client.cookies.set("sce_lang", "fr")
+    zero = client.post("/pos/money", data={"amount": "0", "reason": "fond", "idem": key()}, headers=headers)
+    assert zero.status_code == 422 and zero.json()["error"]["rule"] == "ZERO_AMOUNT"
+    assert zero.json()["error"]["message"].startswith("Saisissez un montant différent de zéro.")
+    client.cookies.set("sce_lang", "nl")
+    blank = client.post("/pos/money", data={"amount": "5", "reason": " ", "idem": key()}, headers=headers)
+    error = blank.json()["error"]
+    assert (error["field"], error["rule"]) == ("reason", "REQUIRED")
+    # a rule met on many fields names the field after the plain words
+    assert error["message"].startswith("Er ontbreekt een verplicht gegeven. (reason: ")
+    api = client.post(
+        "/api/v1/money",
+        json={"amount": "5.00", "reason": "  "},
+        headers={**manager.headers, "Idempotency-Key": key()},
+    )
+    assert api.json()["error"]["message"].startswith("Something required is missing. (reason: ")
+    # nothing was registered by the refused requests
+    with rt.engine.begin() as c:
+        kinds = c.execute(select(t.journal.c.event_kind)).scalars().all()
+    assert "MONEY_IN_OUT" not in kinds

@@ -55,7 +55,43 @@ RULE_WORDS: dict[str, str] = {
     "FORBIDDEN": N_("Your role may not do this."),
     "USERS_CLOCKED_IN": N_("Everybody clocks out (WORK OUT) before the Z report closes the day."),
     "OPEN_TABLES": N_("Tables still have unpaid rounds: pay or transfer them before the Z report."),
+    "REQUIRED": N_("Something required is missing."),
+    "INVALID_FORMAT": N_("This value is not written in the expected form."),
+    "ZERO_AMOUNT": N_("Enter an amount other than zero."),
+    "UNDERPAID": N_("Not enough cash for what is due in cash."),
+    "SUM_MISMATCH": N_("The amounts do not add up to what is due."),
+    "EMPTY": N_("This order has nothing to pay."),
+    "NOTHING_TO_SIGN": N_("Nothing new since the last round: there is nothing to send."),
+    "PENDING_LINES": N_("Send the new round before printing the provisional bill."),
+    "ORDER_CLOSED": N_("This order is already paid and closed."),
+    "NOTHING_LEFT": N_("This line was already taken back in full."),
+    "EXCEEDS_REMAINING": N_("That is more than what is left on the line."),
+    "EXCEEDS_LINE_VALUE": N_("The discount is more than the line is worth."),
+    "NOT_A_SALE": N_("This is not a paid sale (VAT ticket)."),
+    "NOT_PAID": N_("Only a paid order can be refunded."),
+    "UNKNOWN_TICKET": N_("There is no ticket with this number."),
+    "UNKNOWN_PRODUCT": N_("This product is not on the menu."),
+    "NOTHING_ON_SEAT": N_("Nothing was ordered for this seat."),
+    "SAME_ORDER": N_("Choose another table: a transfer needs two different tables."),
+    "TOO_MANY_ATTEMPTS": N_("Too many wrong PINs: wait before trying again."),
+    "INVALID_ADDRESS": N_("This is not a valid e-mail address."),
+    "SCE_2_ONLY": N_("E-mailed tickets need an SCE 2.0 fiscal data module: print the ticket."),
+    "NO_MAIL_SERVER": N_("No mail server is set up: print the ticket."),
+    "NOT_PAIRED": N_(
+        "This POS is not linked to this fiscal data module in the e-service: selling is refused until "
+        "the linked module is connected."
+    ),
 }
+
+
+#: Rules met on many fields: their words name the field too.
+FIELD_RULES = frozenset({"REQUIRED", "INVALID_FORMAT"})
+
+
+def _worded(words: str, rule: str, field: str, detail: str) -> str:
+    """Plain words, then in brackets the field (for a rule met on many fields) and the detail."""
+    inside = f"{field}: {detail}" if rule in FIELD_RULES and field else detail
+    return f"{words} ({inside})" if inside else words
 
 
 class HttpError(Exception):
@@ -72,7 +108,7 @@ def from_domain(error: DomainError) -> HttpError:
     detail = error.detail or ""
     words = RULE_WORDS.get(rule)
     message = (
-        f"{words} ({detail})" if words and detail else words or f"{error.field}: {rule} {detail}".strip()
+        _worded(words, rule, error.field, detail) if words else f"{error.field}: {rule} {detail}".strip()
     )
     if rule in STATUS_OF:
         status = STATUS_OF[rule]
@@ -137,8 +173,8 @@ def localized(body: dict[str, Any], gettext: Callable[[str], str]) -> dict[str, 
     elif rule == "INVALID_PIN":
         words = gettext(WRONG_PIN)
     elif rule in RULE_WORDS:
-        detail = str(error.get("detail") or "")
-        words = gettext(RULE_WORDS[rule]) + (f" ({detail})" if detail else "")
+        detail, field = str(error.get("detail") or ""), str(error.get("field") or "")
+        words = _worded(gettext(RULE_WORDS[rule]), rule, field, detail)
     if words is None:
         return body
     return {**body, "error": {**error, "message": words}}
