@@ -2,7 +2,9 @@
 
 The 2.0 sale is the worked example A of the FDM 2.0 notes (Dry Martini, Burger of the Chef, FDM
 FOD01000001); the 1.0 sale is the worked example 11.4 of the serial notes (FDM RET02000123). The invoice
-covers that sale and a second one.
+covers that sale and a second one. The money in/out slip takes cash out of the drawer for the bank; the
+payment correction turns the cash payment of the example sale into a card payment. An SCE 1.0 FDM
+registers neither, so their 1.0 slips have no FDM answer.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from sce.fiscal.port import (
     EventKind,
     FiscalCostCenter,
+    FiscalDrawer,
     FiscalEvent,
     FiscalLine,
     FiscalPayment,
@@ -28,7 +31,21 @@ from sce.tickets.invoice import build_invoice
 from sce.tickets.model import InvoiceCustomer, Ticket, TicketSettings, build_ticket
 
 GOLDEN = Path(__file__).parent / "golden"
-KINDS = ("vat", "refund", "pro_forma", "provisional_bill", "training", "copy", "work_in")
+KINDS = (
+    "vat",
+    "refund",
+    "pro_forma",
+    "provisional_bill",
+    "training",
+    "copy",
+    "work_in",
+    "money_in_out",
+    "payment_correction",
+)
+#: The slips of events an SCE 1.0 FDM does not register.
+SLIPS = ("money_in_out", "payment_correction")
+MONEY_OUT_REASON = "Bank deposit"
+DRAWER = FiscalDrawer("DRAWER-1", "DRAWER-1")
 GENERATIONS = (1, 2)
 CEST = timezone(timedelta(hours=2))
 CET = timezone(timedelta(hours=1))
@@ -106,6 +123,8 @@ _LABELS = {
         "training": "T",
         "copy": "C",
         "work_in": "S",
+        "money_in_out": "F",
+        "payment_correction": "F",
     },
 }
 #: The FDM's counters per ticket type: (counter of the label, total counter).
@@ -127,6 +146,8 @@ _COUNTERS = {
         "training": (3, 63),
         "copy": (1, 64),
         "work_in": (20, 65),
+        "money_in_out": (5, 68),
+        "payment_correction": (6, 69),
     },
 }
 _EVENT_KINDS = {
@@ -137,7 +158,22 @@ _EVENT_KINDS = {
     "training": EventKind.SALE,
     "copy": EventKind.COPY,
     "work_in": EventKind.WORK_IN,
+    "money_in_out": EventKind.MONEY_IN_OUT,
+    "payment_correction": EventKind.PAYMENT_CORRECTION,
 }
+
+
+def _slip_payments(kind: str, generation: int) -> tuple[FiscalPayment, ...]:
+    """Cash taken out for the bank; or the example sale's payments negated and paid by card instead, the
+    lines numbered on as the POS does."""
+    if kind == "money_in_out":
+        return (FiscalPayment("CASH", Decimal("-150.00"), MONEY_OUT_REASON, "MONEY_IN_OUT", drawer=DRAWER),)
+    old = [p for p in _payments(generation) if p.kind == "PAYMENT"]
+    negated = tuple(
+        FiscalPayment(p.method, -p.amount, p.name, p.kind, str(i)) for i, p in enumerate(old, start=1)
+    )
+    due = sum((p.amount for p in old), Decimal(0))
+    return (*negated, FiscalPayment("CARD_DEBIT", due, "BANCONTACT", payment_id=str(len(old) + 1)))
 
 
 def event(kind: str, generation: int, lang: Lang) -> FiscalEvent:
@@ -151,9 +187,14 @@ def event(kind: str, generation: int, lang: Lang) -> FiscalEvent:
     lines = _lines(generation, sign)
     if kind == "work_in":
         lines = (FiscalLine("WORK IN", Decimal(1), Decimal(0), "D"),) if generation == 1 else ()
+    if kind in SLIPS:
+        lines = ()
     reference = None
-    if kind in ("refund", "copy"):
+    if kind in ("refund", "copy", "payment_correction"):
         reference = ORIGINAL_V2 if generation == 2 else ORIGINAL_V1
+    payments = _payments(generation, sign) if kind in ("vat", "refund", "training", "copy") else ()
+    if kind in SLIPS:
+        payments = _slip_payments(kind, generation)
     return FiscalEvent(
         kind=_EVENT_KINDS[kind],
         ticket_number=1000 if generation == 2 else 42,
@@ -163,16 +204,21 @@ def event(kind: str, generation: int, lang: Lang) -> FiscalEvent:
         training=kind == "training",
         terminal_id="TER-2-DIN",
         reference=reference,
-        payments=_payments(generation, sign) if kind in ("vat", "refund", "training", "copy") else (),
-        cost_center=FiscalCostCenter("5", "TABLE", "order-00043") if generation == 2 else None,
+        payments=payments,
+        cost_center=(
+            FiscalCostCenter("5", "TABLE", "order-00043") if generation == 2 and kind not in SLIPS else None
+        ),
+        drawer=DRAWER if kind == "money_in_out" else None,
         language=lang.upper() if generation == 2 else "",
     )
 
 
 def receipt(kind: str, generation: int, fiscal_event: FiscalEvent) -> FiscalReceipt:
-    """The FDM's answer to ``fiscal_event``; signatures only where the FDM gives them."""
+    """The FDM's answer to ``fiscal_event``; signatures only where the FDM gives them (a 2.0 FDM signs a
+    money in/out and a payment correction too, which their slips must leave out)."""
     label = _LABELS[generation][kind]
     sale = kind in ("vat", "refund")
+    signed = sale or kind in SLIPS
     if generation == 1:
         return FiscalReceipt(
             generation=1,
@@ -189,6 +235,10 @@ def receipt(kind: str, generation: int, fiscal_event: FiscalEvent) -> FiscalRece
             plu_hash="046bfc9425c488b9fe31b78820c21a70ae28005a",
         )
     sign = -1 if kind == "refund" else 1
+    counter, total_counter = _COUNTERS[2][kind]
+    url = V2_REFUND_URL if kind == "refund" else V2_URL
+    if kind in SLIPS:
+        url = f"https://fps.example.test/verify/FOD01000001/{counter}/{total_counter}/{V2_SHORT}"
     vat = (
         {
             "A": VatAmounts("A", 1983 * sign, 417 * sign),
@@ -202,23 +252,30 @@ def receipt(kind: str, generation: int, fiscal_event: FiscalEvent) -> FiscalRece
         fdm_id="FOD01000001",
         fdm_datetime=datetime(2024, 7, 29, 11, 0, 8, tzinfo=UTC),
         event_label=label,
-        event_counter=_COUNTERS[2][kind][0],
-        total_counter=_COUNTERS[2][kind][1],
+        event_counter=counter,
+        total_counter=total_counter,
         signature="jtA78J/WwBeA9ty1MK+irfx1kHs3WvUPJ59NNQ2skjOOtLrmODm4qD1eBu1YZqjRg7O/qz3+pxfBrGFByl9Stw==",
         request="{}",
         reply="{}",
         vat=vat,
-        short_signature=V2_SHORT if sale else "",
-        verification_url=(V2_REFUND_URL if kind == "refund" else V2_URL) if sale else "",
-        footer=V2_FOOTER if sale else (),
+        short_signature=V2_SHORT if signed else "",
+        verification_url=url if signed else "",
+        footer=V2_FOOTER if signed else (),
     )
+
+
+def answer(kind: str, generation: int, fiscal_event: FiscalEvent) -> FiscalReceipt | None:
+    """The FDM's answer as the POS journals it: none for a slip an SCE 1.0 FDM does not register."""
+    if generation == 1 and kind in SLIPS:
+        return None
+    return receipt(kind, generation, fiscal_event)
 
 
 def ticket(kind: str, generation: int, lang: Lang) -> Ticket:
     """The ticket of type ``kind`` in ``generation`` and ``lang``, as the POS builds it."""
     fiscal_event = event(kind, generation, lang)
     return build_ticket(
-        fiscal_event, receipt(kind, generation, fiscal_event), settings(generation, lang), ALIAS
+        fiscal_event, answer(kind, generation, fiscal_event), settings(generation, lang), ALIAS
     )
 
 

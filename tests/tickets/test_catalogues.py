@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 
 from sce.tickets.i18n import LANGUAGES, TicketLanguage, parse_language
 from sce.tickets.layout import NOT_VALID
-from sce.tickets.model import KIND_LABELS
+from sce.tickets.model import KIND_LABELS, MONEY_OUT
 from sce.tickets.report_model import REPORT_HEADINGS
 from sce.tickets.reports import REASON_LABELS
 
@@ -41,7 +41,7 @@ def test_every_message_is_translated(lang: str) -> None:
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_label_of_the_model_is_in_the_catalogue(lang: str) -> None:
     ids = {message_id for message_id, _context in _ids(_catalog(lang))}
-    for label in [*KIND_LABELS.values(), NOT_VALID, "VAT TICKET"]:
+    for label in [*KIND_LABELS.values(), MONEY_OUT, NOT_VALID, "VAT TICKET"]:
         assert not label or label in ids, label
 
 

@@ -91,6 +91,25 @@ def _parsed(raw: bytes) -> EmailMessage:
     return message
 
 
+@pytest.mark.parametrize(
+    ("kind", "title"),
+    [("money_in_out", "SORTIE D'ARGENT"), ("payment_correction", "CORRECTION DU MODE DE PAIEMENT")],
+)
+def test_slips_are_queued_with_text_html_and_pdf(
+    database: tuple[Engine, Path], kind: str, title: str
+) -> None:
+    engine, _path = database
+    outbox = TicketOutbox(engine, SmtpSettings("127.0.0.1", SENDER, port=_free_port(), timeout=5.0))
+    slip = ticket(kind, 2, "fr")
+    assert outbox.queue(slip, CUSTOMER) == ticket_key(slip)
+    with engine.connect() as connection:
+        row = connection.execute(select(ticket_outbox)).one()
+    assert title in row.text_body
+    assert title.replace("'", "&#39;") in row.html_body
+    assert row.pdf.startswith(b"%PDF-")
+    assert V2_SHORT not in row.text_body and V2_SHORT not in row.html_body
+
+
 def test_ticket_arrives_with_html_body_and_pdf_and_the_address_is_gone(
     database: tuple[Engine, Path],
 ) -> None:

@@ -116,3 +116,28 @@ def test_core_font_text_keeps_the_euro_and_accents() -> None:
 def test_every_ticket_fits_one_pdf_page(kind: str, generation: int, lang: Lang) -> None:
     pdf = render_pdf(ticket(kind, generation, lang), compress=False)
     assert len(re.findall(rb"/Type /Page\b", pdf)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "generation", "lang", "title", "amount"),
+    [
+        ("money_in_out", 2, "nl", "GELD UIT", "-150,00"),
+        ("money_in_out", 1, "fr", "SORTIE D'ARGENT", "-150,00"),
+        ("payment_correction", 2, "de", "KORREKTUR DER ZAHLUNGSART", "52,00"),
+        ("payment_correction", 1, "en", "PAYMENT CORRECTION", "-30,00"),
+    ],
+)
+def test_slips_render_as_html_and_pdf_without_qr_code(
+    kind: str, generation: int, lang: Lang, title: str, amount: str
+) -> None:
+    built = ticket(kind, generation, lang)
+    html = render_html(built)
+    escaped = title.replace("'", "&#39;")
+    assert f"<title>{escaped}</title>" in html
+    assert amount in html
+    assert "<img" not in html
+    pdf = render_pdf(built, compress=False)
+    strings = _pdf_strings(pdf)
+    assert title in strings
+    assert any(amount in text for text in strings)
+    assert b"/Subtype /Image" not in pdf

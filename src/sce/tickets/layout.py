@@ -4,6 +4,10 @@ Text, HTML, PDF and ESC/POS output all draw the same rows, so a mention present 
 present on all of them. A row is a kind and its cells: ``title`` and ``notice`` (capitals, bold,
 centred), ``center`` and ``text`` (one cell), ``pair`` (label left, value right), ``total`` (a bold pair),
 ``columns`` (the VAT table), ``rule`` (no cell) and ``qr`` (the URL to encode).
+
+A print without product lines (a money in/out or a payment correction slip) shows its payment lines, the
+reason of a money in/out, and a total only where its lines add up to an amount that changed hands: a
+payment correction's negated and new payments add up to zero, so it shows none.
 """
 
 from __future__ import annotations
@@ -121,9 +125,25 @@ def _lines(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     return rows
 
 
+def _payments_only(ticket: Ticket, t: TicketLanguage) -> list[Row]:
+    """The body of a slip without product lines: the reason and amount of a money in/out, the lines of a
+    payment correction; the total where it is not zero."""
+    rows = [_row("rule")]
+    for payment in ticket.payments:
+        if payment.role is PaymentRole.MONEY_IN_OUT and payment.name:
+            rows.append(_row("pair", t("Reason"), payment.name))
+        rows.append(_row("pair", _payment_label(payment, t), t.amount(payment.amount)))
+    if not ticket.total.is_zero():
+        rows.append(_row("rule"))
+        rows.append(_row("total", t("TOTAL"), t.money(ticket.total)))
+    return rows
+
+
 def _body(ticket: Ticket, t: TicketLanguage) -> list[Row]:
     if not ticket.lines and not ticket.payments:
         return []
+    if not ticket.lines and not ticket.invoiced:
+        return _payments_only(ticket, t)
     rows = [_row("rule"), *_lines(ticket, t)]
     if not ticket.show_amounts:
         return rows

@@ -5,6 +5,10 @@ One :class:`Ticket` serves every renderer. Its kind decides the labels (MB art. 
 VAT ticket carries the signature (1.0) or the short signature and QR code (2.0); every other print ends
 with "this is not a valid VAT ticket" (an invoice too, see :mod:`sce.tickets.invoice`). The VAT per
 letter of a 2.0 ticket is the FDM's ``vatCalc``, never our own figures (§ 6.3 m-n).
+
+A money in/out and a payment correction print a slip without product lines: the money in/out shows its
+amount and reason, the payment correction the negated old payments, the new ones and the corrected sale.
+An SCE 1.0 FDM registers neither, so their 1.0 slip carries no control data.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ class TicketKind(StrEnum):
     WORK_IN = "WORK_IN"
     WORK_OUT = "WORK_OUT"
     INVOICE = "INVOICE"
+    MONEY_IN_OUT = "MONEY_IN_OUT"
+    PAYMENT_CORRECTION = "PAYMENT_CORRECTION"
 
 
 #: The label printed under the title, as an English message id of the ticket catalogue.
@@ -65,8 +71,19 @@ KIND_LABELS: dict[TicketKind, str] = {
     TicketKind.WORK_IN: "WORK IN",
     TicketKind.WORK_OUT: "WORK OUT",
     TicketKind.INVOICE: "INVOICE",
+    TicketKind.MONEY_IN_OUT: "MONEY IN",
+    TicketKind.PAYMENT_CORRECTION: "PAYMENT CORRECTION",
 }
-_WORK_LABELS = {EventKind.WORK_IN: TicketKind.WORK_IN, EventKind.WORK_OUT: TicketKind.WORK_OUT}
+#: The label of a money in/out slip whose amount is negative (cash taken out of the drawer).
+MONEY_OUT = "MONEY OUT"
+_EVENT_KINDS = {
+    EventKind.WORK_IN: TicketKind.WORK_IN,
+    EventKind.WORK_OUT: TicketKind.WORK_OUT,
+    EventKind.MONEY_IN_OUT: TicketKind.MONEY_IN_OUT,
+    EventKind.PAYMENT_CORRECTION: TicketKind.PAYMENT_CORRECTION,
+}
+#: Events whose payment lines are no sale's payments: a negative cash line is never change given.
+_PAYMENT_EVENTS = frozenset({EventKind.MONEY_IN_OUT, EventKind.PAYMENT_CORRECTION})
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +158,13 @@ class PaymentRole(StrEnum):
     CHANGE = "CHANGE"
     TIP = "TIP"
     ROUNDING = "ROUNDING"
+    MONEY_IN_OUT = "MONEY_IN_OUT"
 
 
 @dataclass(frozen=True, slots=True)
 class TicketPayment:
-    """One payment line: a payment per method, the change given, a tip or the cash rounding."""
+    """One payment line: a payment per method, the change given, a tip, the cash rounding, or cash put in
+    or taken out of the drawer (``name`` is then the reason)."""
 
     role: PaymentRole
     method: str
@@ -237,8 +256,11 @@ class Ticket:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        """The title and labels (message ids) printed at the top, in order."""
+        """The title and labels (message ids) printed at the top, in order; a money in/out slip says
+        "MONEY IN" or "MONEY OUT" after the sign of its amount."""
         label = KIND_LABELS[self.kind]
+        if self.kind is TicketKind.MONEY_IN_OUT and self.total.cents < 0:
+            label = MONEY_OUT
         head = ("VAT TICKET",) if self.is_vat_ticket else ()
         return (*head, label) if label else head
 
@@ -257,12 +279,13 @@ def _line(line: FiscalLine) -> TicketLine:
     )
 
 
-def _payment(payment: FiscalPayment, refund: bool) -> TicketPayment:
-    """A negative cash line is the change given on a sale, the money paid back on a refund."""
+def _payment(payment: FiscalPayment, change: bool) -> TicketPayment:
+    """A negative cash line is the change given on a sale (``change``), the money paid back on a refund, the
+    cash taken out on a money out, an old payment taken back on a payment correction."""
     amount = _money(payment.amount)
-    if payment.kind in ("TIP", "ROUNDING"):
+    if payment.kind in ("TIP", "ROUNDING", "MONEY_IN_OUT"):
         role = PaymentRole(payment.kind)
-    elif payment.method == "CASH" and amount.cents < 0 and not refund:
+    elif payment.method == "CASH" and amount.cents < 0 and change:
         role = PaymentRole.CHANGE
     else:
         role = PaymentRole.PAYMENT
@@ -286,8 +309,8 @@ def _kind(event: FiscalEvent, receipt: FiscalReceipt | None) -> TicketKind:
         return TicketKind.PROVISIONAL_BILL
     if event.kind in (EventKind.ORDER, EventKind.COST_CENTER_CHANGE) or label.startswith("P"):
         return TicketKind.PRO_FORMA
-    if event.kind in _WORK_LABELS:
-        return _WORK_LABELS[event.kind]
+    if event.kind in _EVENT_KINDS:
+        return _EVENT_KINDS[event.kind]
     if event.kind is EventKind.SALE:
         refund = label == "NR" or event.total_cents < 0
         return TicketKind.REFUND if refund else TicketKind.VAT
@@ -346,12 +369,19 @@ def build_ticket(
     """The ticket of ``event`` as signed by the FDM (``receipt``), or of an unsigned print.
 
     ``user_alias`` is the name the company knows the user by, never the INSZ/BIS number sent to the FDM.
-    ``interrupted`` prints an interrupted sale without amounts (MB art. 6). Raises :class:`TicketError`
-    for a VAT ticket without the FDM's signature, a language other than the one sent to the FDM, or an
-    alias that is the employee number.
+    ``interrupted`` prints an interrupted sale without amounts (MB art. 6). The total of a money in/out is
+    its amount; a payment correction has no product lines and totals zero. A money in/out or payment
+    correction without ``receipt`` (SCE 1.0, whose FDM registers neither) prints without control data.
+    Raises :class:`TicketError` for a VAT ticket without the FDM's signature, a language other than the
+    one sent to the FDM, or an alias that is the employee number.
     """
     alias = checked_alias(event, receipt, settings, user_alias)
     kind = _kind(event, receipt)
+    change = event.total_cents >= 0 and event.kind not in _PAYMENT_EVENTS
+    payments = tuple(_payment(payment, change) for payment in event.payments)
+    total = Money(event.total_cents)
+    if event.kind is EventKind.MONEY_IN_OUT:
+        total = Money.sum(payment.amount for payment in payments)
     draft = Ticket(
         kind=kind,
         settings=settings,
@@ -359,9 +389,9 @@ def build_ticket(
         ticket_number=event.ticket_number,
         pos_datetime=event.pos_datetime,
         lines=tuple(_line(line) for line in event.lines),
-        total=Money(event.total_cents),
+        total=total,
         vat_rows=(),
-        payments=tuple(_payment(payment, event.total_cents < 0) for payment in event.payments),
+        payments=payments,
         control=None,
         reference=event.reference,
         cost_center=event.cost_center,
@@ -394,6 +424,7 @@ def build_ticket(
 
 __all__ = [
     "KIND_LABELS",
+    "MONEY_OUT",
     "ControlData",
     "InvoiceCustomer",
     "InvoicedTicket",

@@ -2,7 +2,8 @@
 arrive once; while the printer is off the sale still succeeds, the ticket waits in the terminal's queue
 (shown on the printers page) and is printed exactly once when the printer is back; only the printer
 thread writes to the device; the drawer that could not be kicked is reported without undoing or
-repeating the registered opening."""
+repeating the registered opening. A money in/out and a payment correction print their slip once, also
+when the request is sent again with the same Idempotency-Key."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pos_web_support import MANAGER_PIN, Api, clock_in, demo_runtime
+from pos_web_support import MANAGER_PIN, Api, clock_in, demo_runtime, key
 from sqlalchemy import func, select
 
 from sce.db import tables as t
 from sce.domain.errors import DomainError
+from sce.tickets.i18n import TicketLanguage
+from sce.tickets.model import MONEY_OUT
 from sce.web.pos import actions, views
 from sce.web.pos.app import create_app
 from sce.web.pos.runtime import Runtime
@@ -134,6 +137,50 @@ def test_tickets_wait_for_an_offline_printer_and_print_once_when_it_is_back(tmp_
         assert str(third["ticket_number"]).encode() in jobs[1]
         assert DRAWER in kicks[2]
         assert rt.tickets.status()[0]["waiting"] == [] and rt.tickets.status()[0]["error"] == ""
+
+
+def test_money_out_and_payment_correction_print_their_slip_once(tmp_path: Path) -> None:
+    port = _free_port()
+    with demo_runtime(tmp_path, 2) as rt:
+        rt.tickets.stop()  # the test drives the printing itself
+        assert rt.tickets.configure({"T1": {"printer": f"tcp:127.0.0.1:{port}"}}) == []
+        client = TestClient(create_app(rt))
+        clock_in(client, MANAGER_PIN)
+        manager = Api(client, MANAGER_PIN)
+        with _printer_on(port) as printer:
+            sale = _sale(manager)
+            assert rt.tickets.retry() == 1
+            printer.wait_for(1)
+            money_key, correction_key = key(), key()
+            money = manager.ok("/money", {"amount": "-20.00", "reason": "Bank"}, idem=money_key)
+            path = f"/tickets/{sale['ticket_number']}/payment-correction"
+            correction_body = {"tenders": [{"method": "CARD", "amount": "3.50"}]}
+            correction = manager.ok(path, correction_body, idem=correction_key)
+            assert rt.tickets.retry() == 2
+            jobs = printer.wait_for(3)
+            # the same requests again: the stored answers, no second event, no second print
+            again = manager.ok("/money", {"amount": "-20.00", "reason": "Bank"}, idem=money_key)
+            assert again == {**money, "replayed": True}
+            assert manager.ok(path, correction_body, idem=correction_key) == {**correction, "replayed": True}
+            assert rt.tickets.retry() == 0
+            for signed in (money, correction):
+                slip = views.ticket_of(rt.pos, rt.pos.record(int(signed["ticket_number"])))
+                assert rt.tickets.print_ticket("T1", slip) is False
+            time.sleep(0.3)
+            assert len(printer.jobs) == 3
+        assert _events(rt, "MONEY_IN_OUT") == _events(rt, "PAYMENT_CORRECTION") == 1
+        slip = views.ticket_of(rt.pos, rt.pos.record(int(money["ticket_number"])))
+        label = TicketLanguage(slip.language)(MONEY_OUT).encode("cp858")
+        money_job, correction_job = jobs[1], jobs[2]
+        assert money_job.startswith(INIT) and CUT in money_job
+        assert label in money_job and b"-20,00" in money_job and b"Bank" in money_job
+        assert str(money["ticket_number"]).encode() in money_job
+        title = TicketLanguage(slip.language)("PAYMENT CORRECTION").encode("cp858")
+        assert title in correction_job
+        # the cash paid (5,00) and the change (1,50) taken back, the beer (3,50) paid by card
+        for line in (b"-5,00", b"1,50", b"3,50"):
+            assert line in correction_job
+        assert str(correction["ticket_number"]).encode() in correction_job
 
 
 def test_the_retry_thread_prints_what_waits(tmp_path: Path) -> None:

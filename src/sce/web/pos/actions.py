@@ -479,12 +479,14 @@ def refund_ticket(
 def payment_correction(
     rt: Runtime, s: Session, ticket_number: int, tenders: Sequence[Mapping[str, str]]
 ) -> dict[str, Any]:
-    """The payment methods of a paid sale corrected: its payments negated, the right ones added."""
+    """The payment methods of a paid sale corrected: its payments negated, the right ones added; the
+    correction is printed."""
     sec.require_role(s, sec.MANAGE)
     given = tenders_from(tenders)
     if not given:
         raise DomainError("tenders", "REQUIRED", "enter how the customer paid")
     signed = rt.pos.payment_correction(ticket_number, s.employee_id, s.terminal_id, given)
+    _print(rt, s, signed)
     _changed(rt, "ticket", ticket_number=signed.event.ticket_number)
     payments = [{"method": p.method, "amount": str(p.amount), "kind": p.kind} for p in signed.event.payments]
     return {**_signed(signed), "original_ticket": ticket_number, "payments": payments}
@@ -563,8 +565,11 @@ def drawer_open(rt: Runtime, s: Session, reason: str = "") -> dict[str, Any]:
 
 
 def money_in_out(rt: Runtime, s: Session, amount: str, reason: str) -> dict[str, Any]:
+    """Cash put in (positive) or taken out (negative); the slip is printed for the drawer."""
     sec.require_role(s, sec.MANAGE)
-    return _signed(rt.pos.money_in_out(s.employee_id, s.terminal_id, Money.parse(amount), reason))
+    signed = rt.pos.money_in_out(s.employee_id, s.terminal_id, Money.parse(amount), reason)
+    _print(rt, s, signed)
+    return _signed(signed)
 
 
 def report(rt: Runtime, s: Session, kind: str, mode: str) -> dict[str, Any]:
