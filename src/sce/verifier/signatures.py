@@ -12,22 +12,21 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+if TYPE_CHECKING:  # imported where an SCE 2.0 key is read: an SCE 1.0 journal needs no public-key code
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 Problem = tuple[str, str, str]  # field, expected, actual
 
@@ -68,6 +67,9 @@ class KeyRing:
                 if int(entry["generation"]) == 1:
                     ring.v1[fdm_id] = (str(entry.get("vsc_id", "")), bytes.fromhex(str(entry["key_hex"])))
                 else:
+                    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+                    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+
                     key = serialization.load_pem_public_key(str(entry["public_key_pem"]).encode("ascii"))
                     if not isinstance(key, ec.EllipticCurvePublicKey):
                         raise ValueError("not an EC public key")
@@ -315,13 +317,25 @@ def v2_message(data: Mapping[str, Any], operation: str, fdm_ref: Mapping[str, An
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+@functools.cache
+def _ecdsa_tools() -> tuple[Callable[[int, int], bytes], Any, type[Exception]]:
+    """DER encoding of r||s, the ECDSA-SHA256 algorithm and the failure exception (loaded once)."""
+    from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
+    from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: PLC0415
+
+    return encode_dss_signature, ec.ECDSA(hashes.SHA256()), InvalidSignature
+
+
 def _ecdsa_ok(key: ec.EllipticCurvePublicKey, message: bytes, signature: bytes) -> bool:
     if len(signature) != 64:
         return False
-    der = encode_dss_signature(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
+    encode, algorithm, invalid = _ecdsa_tools()
+    der = encode(int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big"))
     try:
-        key.verify(der, message, ec.ECDSA(hashes.SHA256()))
-    except InvalidSignature:
+        key.verify(der, message, algorithm)
+    except invalid:
         return False
     return True
 
