@@ -19,6 +19,8 @@ from sce.domain.staff import Employee
 from sce.domain.vat import ProductVat, VatLetter
 from sce.fiscal.port import EventKind
 from sce.pos.errors import FiscalBlockedError
+from sce.pos.ticket_view import ticket_for
+from sce.tickets.render_text import render_text
 from tests.pos.support import MANAGER, WAITER, Rig
 
 TABLE = CostCentre(CostCentreType.TABLE, "7")
@@ -255,6 +257,17 @@ def test_mandatory_copy_references_the_original(working: Rig) -> None:
     assert copy.receipt is not None and copy.receipt.event_label == "C"
     assert copy.event.reference is not None and sale.receipt is not None
     assert copy.event.reference.total_counter == sale.receipt.total_counter
+    # the copy shows what the original showed, payments included, and counts in no total
+    assert copy.event.payments == sale.event.payments and copy.event.lines == sale.event.lines
+    printed = render_text(ticket_for(working.pos, copy.event.ticket_number))
+    assert "10,00" in printed  # the cash given, as on the original
+    cash_out = working.pos.money_in_out(MANAGER, "T1", Money(-2500), "bank")
+    again = working.pos.copy(cash_out.event.ticket_number, MANAGER, "T1")
+    slip = render_text(ticket_for(working.pos, again.event.ticket_number))
+    assert "-25,00" in slip and "bank" in slip
+    x = working.pos.report("turnover", "X", MANAGER, "T1")[0]
+    payments = {p["method"]: p["amount"] for p in x.record["pos"]["report"]["payments"]}
+    assert payments == {"CASH": str(Money(sale.event.total_cents))}
 
 
 def test_mandatory_financial_events_payment_method_correction(working: Rig) -> None:

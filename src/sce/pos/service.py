@@ -771,7 +771,9 @@ class Pos:
         )
 
     def copy(self, ticket_number: int, employee_id: str, terminal_id: str) -> Signed:
-        """A labelled copy of an earlier event, referencing it (SCE 1.0: only when copies are enabled)."""
+        """A labelled copy of an earlier event, referencing it (SCE 1.0: only when copies are enabled): its
+        lines and payment lines, so the copy shows what the original showed (the FDM is sent the reference;
+        a copy counts in no total)."""
         record = self.record(ticket_number)
         if not self.fdm.supports(EventKind.COPY):
             raise DomainError(
@@ -782,11 +784,11 @@ class Pos:
         reference = self._signed_reference(record)
         original_lines = record["event"]["lines"]
         lines = tuple(line_from_json(line) for line in original_lines)
+        payments = tuple(payment_from_json(payment) for payment in record["event"]["payments"])
 
         def make(tx: Tx, ctx: EventContext) -> tuple[FiscalEvent, dict[str, Any]]:
-            return self._base(EventKind.COPY, ctx, reference=reference, lines=lines), {
-                "original_ticket": ticket_number
-            }
+            event = self._base(EventKind.COPY, ctx, reference=reference, lines=lines, payments=payments)
+            return event, {"original_ticket": ticket_number}
 
         return self._simple(employee_id, terminal_id, make, training=bool(record["event"]["training"]))
 

@@ -380,8 +380,8 @@ def build_ticket(
     change = event.total_cents >= 0 and event.kind not in _PAYMENT_EVENTS
     payments = tuple(_payment(payment, change) for payment in event.payments)
     total = Money(event.total_cents)
-    if event.kind is EventKind.MONEY_IN_OUT:
-        total = Money.sum(payment.amount for payment in payments)
+    if not event.lines and payments and all(p.role is PaymentRole.MONEY_IN_OUT for p in payments):
+        total = Money.sum(payment.amount for payment in payments)  # a money in/out or its copy
     draft = Ticket(
         kind=kind,
         settings=settings,
