@@ -45,6 +45,7 @@ __all__ = [
     "SiteLink",
     "SlotState",
     "VatTotal",
+    "check_site_id",
     "consolidated_vat",
     "link_name",
     "publish_site",
@@ -93,11 +94,17 @@ class VatTotal:
     records: int
 
 
-def link_name(site_id: str) -> str:
-    """The name of the site's publication, of its subscription at head office and of its slot."""
+def check_site_id(site_id: str) -> str:
+    """``site_id`` if it is lower-case letters, digits and _, 1 to 40 long (it names schemas, publications,
+    subscriptions and slots); raises ``ValueError`` otherwise."""
     if not _SITE_ID.match(site_id):
         raise ValueError(f"a site id is lower-case letters, digits and _, 1 to 40 long: {site_id!r}")
-    return f"sce_site_{site_id}"
+    return site_id
+
+
+def link_name(site_id: str) -> str:
+    """The name of the site's publication, of its subscription at head office and of its slot."""
+    return f"sce_site_{check_site_id(site_id)}"
 
 
 def publish_site(

@@ -29,7 +29,6 @@ over the site schemas) and :func:`export_site` writes a site's inspector export 
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from sqlalchemy.engine import make_url
 
 from sce.audit.export import ExportResult, export_journal
 from sce.audit.keys import KIND as KEY_KIND
-from sce.chain.replication import SiteLink, link_name, slot_state, subscription_state
+from sce.chain.replication import SiteLink, check_site_id, link_name, slot_state, subscription_state
 from sce.db.engine import migrate, open_engine
 
 __all__ = [
@@ -78,15 +77,12 @@ LOG_TABLES = ("journal", "config_log")
 #: The kinds of ``config_items`` published: what the inspector's export reads besides the logs.
 EXPORT_KINDS = ("site", KEY_KIND)
 
-_SITE_ID = re.compile(r"^[a-z0-9][a-z0-9_]{0,39}$")
 _PREFIX = "sce_site_"
 
 
 def schema_name(site_id: str) -> str:
     """The schema holding the site's POS tables, at the site and at head office: ``site_<site_id>``."""
-    if not _SITE_ID.match(site_id):
-        raise ValueError(f"a site id is lower-case letters, digits and _, 1 to 40 long: {site_id!r}")
-    return f"site_{site_id}"
+    return f"site_{check_site_id(site_id)}"
 
 
 def site_url(database_url: str, site_id: str) -> str:
