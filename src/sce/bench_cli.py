@@ -1,9 +1,11 @@
 """``sce bench``: every benchmark of bench/ in one command, each figure next to its floor or peer.
 
 Each ``bench/*.py`` script (not ``run.py``, not ``_*.py``) is run with ``--json`` (and ``--quick``)
-and prints one JSON object on its last line. What is shown of it, its *headlines*, is either the
-script's own ``"headlines"`` list (``measure``, ``figure``, ``floor``, ``floor_name``, ``ratio``)
-or, for the scripts written before that convention, the keys listed in :data:`KNOWN_HEADLINES`.
+and prints one JSON object on its last line; the full run also runs the variants listed in
+:data:`FULL_RUN_VARIANTS` (extra arguments), which the quick run leaves out. What is shown of each
+run, its *headlines*, is either the script's own ``"headlines"`` list (``measure``, ``figure``,
+``floor``, ``floor_name``, ``ratio``) or, for the scripts written before that convention, the keys
+listed in :data:`KNOWN_HEADLINES`.
 The record (machine description, every script's figures and headlines) is written to
 ``bench/results/latest.json`` so a change in performance shows in review.
 """
@@ -23,7 +25,7 @@ from typing import Annotated, Any
 
 import typer
 
-__all__ = ["KNOWN_HEADLINES", "app", "headlines", "machine", "run_benchmarks"]
+__all__ = ["FULL_RUN_VARIANTS", "KNOWN_HEADLINES", "app", "headlines", "machine", "run_benchmarks"]
 
 BENCH_DIR = Path(__file__).resolve().parents[2] / "bench"
 QUICK_TIMEOUT_S = 120.0
@@ -50,6 +52,13 @@ KNOWN_HEADLINES: dict[str, list[tuple[str, str, str, str]]] = {
         ("FDM v2 signSale, p99 (ms)", "sign_p99_ms", "floor_http_p99_ms", "HTTP /health, p99 (ms)"),
         ("FDM v2 signs per second", "signs_per_second", "goal_signs_per_second", "goal (signs/s)"),
     ],
+}
+
+# script stem -> extra argument lists, each one more run in the full benchmark only (never in --quick: the
+# quick run is CI's, with a budget of a minute)
+FULL_RUN_VARIANTS: dict[str, list[list[str]]] = {
+    # SCE 2.0 journal (ECDSA P-256 signatures), what inspectors verify on sites opened since 2026
+    "verify_journal": [["--generation", "2"]],
 }
 
 app = typer.Typer(help="Run every benchmark and compare each figure with its floor.", no_args_is_help=False)
@@ -111,17 +120,24 @@ def scripts(bench_dir: Path) -> list[Path]:
 
 
 def run_benchmarks(
-    *, quick: bool, bench_dir: Path = BENCH_DIR, only: list[str] | None = None, progress: bool = True
+    *,
+    quick: bool,
+    bench_dir: Path = BENCH_DIR,
+    only: list[str] | None = None,
+    progress: bool = True,
+    variants: dict[str, list[list[str]]] | None = None,
 ) -> dict[str, Any]:
-    """Run the benchmark scripts one after the other; the record of the run."""
+    """Run the benchmark scripts one after the other (and, in a full run, their variants); the record."""
     results: list[dict[str, Any]] = []
     started = time.monotonic()
+    extra_runs = FULL_RUN_VARIANTS if variants is None else variants
     for script in scripts(bench_dir):
         if only and script.stem not in only:
             continue
-        if progress:
-            typer.echo(f"running {script.name} ...", err=True)
-        results.append(_run_one(script, quick))
+        for arguments in [[], *([] if quick else extra_runs.get(script.stem, []))]:
+            if progress:
+                typer.echo(f"running {' '.join([script.name, *arguments])} ...", err=True)
+            results.append(_run_one(script, quick, arguments))
     return {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": quick,
@@ -131,8 +147,9 @@ def run_benchmarks(
     }
 
 
-def _run_one(script: Path, quick: bool) -> dict[str, Any]:
-    command = [sys.executable, str(script), "--json", *(["--quick"] if quick else [])]
+def _run_one(script: Path, quick: bool, arguments: list[str] | None = None) -> dict[str, Any]:
+    extra = list(arguments or [])
+    command = [sys.executable, str(script), "--json", *(["--quick"] if quick else []), *extra]
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -144,7 +161,7 @@ def _run_one(script: Path, quick: bool) -> dict[str, Any]:
             cwd=script.parent.parent,
         )
     except subprocess.TimeoutExpired:
-        return {"benchmark": script.stem, "script": script.name, "error": "timed out"}
+        return {"benchmark": script.stem, "script": script.name, **_arguments(extra), "error": "timed out"}
     seconds = round(time.monotonic() - started, 1)
     lines = done.stdout.strip().splitlines()
     try:
@@ -153,14 +170,26 @@ def _run_one(script: Path, quick: bool) -> dict[str, Any]:
         figures = None
     if not isinstance(figures, dict):
         tail = (done.stderr.strip() or done.stdout.strip()).splitlines()[-5:]
-        return {"benchmark": script.stem, "script": script.name, "seconds": seconds, "error": "\n".join(tail)}
+        return {
+            "benchmark": script.stem,
+            "script": script.name,
+            **_arguments(extra),
+            "seconds": seconds,
+            "error": "\n".join(tail),
+        }
     figures.setdefault("benchmark", script.stem)
     return {
         **figures,
         "script": script.name,
+        **_arguments(extra),
         "seconds": seconds,
         "headlines": headlines(figures),
     }
+
+
+def _arguments(extra: list[str]) -> dict[str, Any]:
+    """``{"arguments": [...]}`` for a variant run (nothing for the plain run, as before variants)."""
+    return {"arguments": extra} if extra else {}
 
 
 def _table(record: dict[str, Any]) -> str:

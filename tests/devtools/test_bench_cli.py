@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from sce.bench_cli import BENCH_DIR, app, headlines, scripts
+from sce.bench_cli import BENCH_DIR, FULL_RUN_VARIANTS, app, headlines, run_benchmarks, scripts
 
 GOOD = """
 import json, sys
@@ -64,6 +64,25 @@ def test_a_failing_benchmark_is_recorded_and_fails_the_command(tmp_path: Path) -
     record = json.loads(output.read_text())
     assert [r["benchmark"] for r in record["results"]] == ["broken", "good"]
     assert record["results"][0]["error"] == "no device here"
+
+
+ECHO = """
+import json, sys
+print(json.dumps({"benchmark": "echo", "argv": sys.argv[1:]}))
+"""
+
+
+def test_variants_run_in_the_full_run_only(tmp_path: Path) -> None:
+    (tmp_path / "echo.py").write_text(ECHO)
+    variants = {"echo": [["--generation", "2"]]}
+    quick = run_benchmarks(quick=True, bench_dir=tmp_path, progress=False, variants=variants)
+    assert [r["argv"] for r in quick["results"]] == [["--json", "--quick"]]
+    assert "arguments" not in quick["results"][0]
+    full = run_benchmarks(quick=False, bench_dir=tmp_path, progress=False, variants=variants)
+    assert [r["argv"] for r in full["results"]] == [["--json"], ["--json", "--generation", "2"]]
+    assert [r.get("arguments") for r in full["results"]] == [None, ["--generation", "2"]]
+    assert [r["script"] for r in full["results"]] == ["echo.py", "echo.py"]
+    assert FULL_RUN_VARIANTS["verify_journal"] == [["--generation", "2"]]  # SCE 2.0, full run only
 
 
 def test_headlines_of_the_scripts_that_predate_the_convention() -> None:
