@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sce.verifier import Finding, verify_export
+import pytest
+
+from sce.verifier import Finding, run, verify_export
 from tests.verifier.tampering import edit, find_seq, forge_derived, read_lines, rechain, write_lines
 
 Copy = Callable[[Path], Path]
@@ -50,6 +52,24 @@ def test_parallel_workers_give_the_same_verdict(v1_export: Path, copy_of: Copy) 
     two = verify_export(root, jobs=2)
     assert [f.text() for f in one.first] == [f.text() for f in two.first]
     assert named(two.first, seq, "hash")
+
+
+def test_report_figures_add_up_across_blocks(
+    v1_export: Path, copy_of: Copy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers count the figures of their own blocks; a period spread over many blocks still adds up, and
+    a changed sale is still found in the Z report that follows it."""
+    root = copy_of(v1_export)
+    seq = find_seq(root, is_sale, 30)
+    edit(root, seq, lambda r: r["event"]["lines"][0].update(line_total="0.00", neg_reason="X"), reseal=True)
+    whole = verify_export(root, jobs=0)
+    monkeypatch.setattr(run, "BLOCK", 6 << 10)  # a few records per block
+    in_process = verify_export(root, jobs=0)
+    two = verify_export(root, jobs=2)
+    assert [f.text() for f in whole.first] == [f.text() for f in in_process.first]
+    assert [f.text() for f in whole.first] == [f.text() for f in two.first]
+    assert any(f.check == "report" and f.seq is not None and f.seq > seq for f in two.first)
+    assert verify_export(v1_export, jobs=2).ok
 
 
 def test_delete_a_record(v1_export: Path, copy_of: Copy) -> None:

@@ -7,7 +7,7 @@ compared (not ``created_at``, ``period_start``, ``period_end`` or user aliases).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -74,8 +74,9 @@ class PeriodFigures:
     users: dict[str, User] = field(default_factory=dict)
     z_seen: set[str] = field(default_factory=set)
 
-    def add(self, seq: int, record: Mapping[str, Any]) -> None:
-        """Count one ``event`` record (the caller excludes report events)."""
+    def add(self, seq: int, record: Mapping[str, Any], amounts: Sequence[int] | None = None) -> None:
+        """Count one ``event`` record (the caller excludes report events); ``amounts``: its lines'
+        ``line_total`` in cents when the caller has them already."""
         event = record.get("event") or {}
         kind = event.get("kind")
         training = bool(event.get("training"))
@@ -107,8 +108,8 @@ class PeriodFigures:
                 self.refunds.add(total)
             per_sale = isinstance(fdm, dict) and fdm.get("generation") == 2
             by_letter: dict[str, int] = {}
-            for line in lines:
-                amount = cents_of(line["line_total"])
+            for index, line in enumerate(lines):
+                amount = cents_of(line["line_total"]) if amounts is None else amounts[index]
                 letter = str(line["vat"])
                 if per_sale:
                     by_letter[letter] = by_letter.get(letter, 0) + amount
@@ -165,6 +166,52 @@ class PeriodFigures:
             pos = record.get("pos") or {}
             self.invoices.add(cents_of(pos.get("invoice_amount") or "0"))
 
+    def merge(self, later: PeriodFigures) -> None:
+        """Add the figures of ``later``, counted over the events that follow this one's in the period."""
+        if later.first_seq is None:
+            return
+        for mine, theirs in (
+            (self.sales, later.sales),
+            (self.refunds, later.refunds),
+            (self.training, later.training),
+            (self.pro_forma, later.pro_forma),
+            (self.discounts, later.discounts),
+            (self.invoices, later.invoices),
+        ):
+            mine.count += theirs.count
+            mine.amount += theirs.amount
+        for letter, (base, vat) in later.vat.items():
+            sums = self.vat.setdefault(letter, [ZERO, ZERO])
+            sums[0] += base
+            sums[1] += vat
+        for dept, (name, amount) in later.departments.items():
+            kept, sofar = self.departments.get(dept, (name, ZERO))
+            self.departments[dept] = (kept, sofar + amount)
+        _add_amounts(self.payments, later.payments)
+        self.tips += later.tips
+        self.rounding += later.rounding
+        self.drawer_openings += later.drawer_openings
+        self.money_in_out += later.money_in_out
+        for reason, entry in later.corrections.items():
+            counted = self.corrections.setdefault(reason, CountAmount())
+            counted.count += entry.count
+            counted.amount += entry.amount
+        if self.first_seq is None:
+            self.first_seq = later.first_seq
+        self.last_seq = later.last_seq
+        self.fdm_ids |= later.fdm_ids
+        self.terminals |= later.terminals
+        for employee, user in later.users.items():
+            known = self.users.get(employee)
+            if known is None:
+                self.users[employee] = user
+                continue
+            known.turnover += user.turnover
+            _add_amounts(known.payments, user.payments)
+            known.last_event = user.last_event
+            known.last_seq = user.last_seq
+            known.work.extend(user.work)
+
     def turnover(self) -> dict[str, Any]:
         return {
             "first_seq": self.first_seq,
@@ -211,6 +258,11 @@ class PeriodFigures:
                 for key, user in sorted(self.users.items())
             ]
         }
+
+
+def _add_amounts(into: dict[str, int], more: Mapping[str, int]) -> None:
+    for key, amount in more.items():
+        into[key] = into.get(key, ZERO) + amount
 
 
 def _same(expected: Any, actual: Any) -> bool:

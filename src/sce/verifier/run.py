@@ -7,6 +7,8 @@ report figures, order chains, sub-journal and Z files) run in the main process o
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -62,22 +64,16 @@ _RING: KeyRing | None = None
 def _init_worker(keys_path: str) -> None:
     global _RING
     _RING = KeyRing.load(Path(keys_path))
+    # what is loaded now lives as long as the worker: the cycle collector need not look at it again
+    gc.freeze()
 
 
-_EVENT_KEYS = (
-    "kind",
-    "ticket_number",
-    "pos_datetime",
-    "employee_id",
-    "terminal_id",
-    "training",
-    "total",
-    "cost_center",
-    "invoice_number",
-    "report_number",
-)
-_LINE_KEYS = ("line_total", "vat", "department_id", "department_name", "neg_reason")
-_PAYMENT_KEYS = ("method", "kind", "amount")
+#: What the sequential checks read of an event (line and payment figures are counted in the workers).
+_EVENT_KEYS = ("kind", "ticket_number", "training", "cost_center", "invoice_number", "report_number")
+_Z_KINDS = frozenset({"REPORT_TURNOVER_Z", "REPORT_USER_Z"})
+Item = tuple[list[Finding], Slim | None]
+#: A block's results and the report figures counted over its events after its last Z report.
+BlockResult = tuple[list[Item], dict[str, PeriodFigures]]
 
 
 def _targets(record: dict[str, Any], event: Any, pos: dict[str, Any]) -> list[str]:
@@ -112,13 +108,6 @@ def _slim(record: dict[str, Any], raw: bytes, *, copy: bool = True) -> Slim:
     fdm = record.get("fdm")
     out: Slim
     if copy:
-        slim_event = None
-        if event is not None:
-            slim_event = {k: event.get(k) for k in _EVENT_KEYS}
-            slim_event["lines"] = [{k: line.get(k) for k in _LINE_KEYS} for line in event.get("lines") or ()]
-            slim_event["payments"] = [
-                {k: p.get(k) for k in _PAYMENT_KEYS} for p in event.get("payments") or ()
-            ]
         out = {
             "seq": record.get("seq"),
             "prev": record.get("prev"),
@@ -126,9 +115,9 @@ def _slim(record: dict[str, Any], raw: bytes, *, copy: bool = True) -> Slim:
             "recorded_at": record.get("recorded_at"),
             "type": record.get("type"),
             "period_id": record.get("period_id"),
-            "event": slim_event,
+            "event": None if event is None else {k: event.get(k) for k in _EVENT_KEYS},
             "fdm": {k: fdm.get(k) for k in _FDM_KEYS} if isinstance(fdm, dict) else None,
-            "pos": {k: pos[k] for k in ("order_id", "invoice_amount", "report") if k in pos},
+            "pos": {k: pos[k] for k in ("order_id", "report") if k in pos},
         }
     else:
         out = record
@@ -136,7 +125,9 @@ def _slim(record: dict[str, Any], raw: bytes, *, copy: bool = True) -> Slim:
         out["pos"] = pos
         if not isinstance(fdm, dict):
             out["fdm"] = None
-    out["transfer_to"] = _targets(record, event, pos)
+    transfer_to = _targets(record, event, pos)
+    if transfer_to:
+        out["transfer_to"] = transfer_to
     if event is not None and event.get("kind") in _SHA_KINDS:
         out["line_sha"] = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
     return out
@@ -145,20 +136,44 @@ def _slim(record: dict[str, Any], raw: bytes, *, copy: bool = True) -> Slim:
 _FDM_KEYS = ("generation", "fdm_id", "fdm_datetime", "event_label", "event_counter", "total_counter")
 
 
-def analyse_line(
-    raw: bytes, line_no: int, ring: KeyRing, *, slim: bool = True
-) -> tuple[list[Finding], Slim | None]:
-    """Checks that need only this record: format, hash, signature, event consistency."""
+def _hash_matches(raw: bytes, claimed: Any) -> bool:
+    """Whether ``claimed`` is the SHA-256 of the line without its own ``hash`` member.
+
+    A line written in canonical form holds exactly the hashed bytes plus ``,"hash":"<claimed>"``; when
+    the digest of the rest matches, those are the bytes the writer hashed and the record read from the
+    line is theirs. Any other line is checked by re-encoding the record."""
+    if type(claimed) is not str or len(claimed) != 64:
+        return False
+    member = b'"hash":"' + claimed.encode("ascii", "replace") + b'"'
+    at = raw.find(member)
+    if at <= 0:
+        return False
+    end = at + len(member)
+    if raw[at - 1 : at] == b",":
+        rest = raw[: at - 1] + raw[end:]
+    elif raw[at - 1 : at] == b"{" and raw[end : end + 1] == b",":
+        rest = raw[:at] + raw[end + 1 :]
+    else:
+        return False
+    return hashlib.sha256(rest).hexdigest() == claimed
+
+
+Analysis = tuple[list[Finding], dict[str, Any] | None, list[int]]
+
+
+def _analyse(raw: bytes, line_no: int, ring: KeyRing) -> Analysis:
+    """Checks that need only this record: format, hash, signature, event consistency; returns the
+    findings, the record (None when unreadable) and its lines' amounts in cents (when readable)."""
     found: list[Finding] = []
+    amounts: list[int] = []
     try:
         record = fastjson.loads(raw)
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
     except ValueError as exc:
-        text = raw[:60].decode("utf-8", "replace")
-        return [
-            Finding("json", EVENTS, None, "record", "one complete JSON object", f"{exc}: {text!r}", line_no)
-        ], None
+        text = f"{exc}: {raw[:60].decode('utf-8', 'replace')!r}"
+        found.append(Finding("json", EVENTS, None, "record", "one complete JSON object", text, line_no))
+        return found, None, amounts
     seq = record.get("seq") if isinstance(record.get("seq"), int) else None
 
     def add(check: str, name: str, expected: str, actual: str) -> None:
@@ -167,8 +182,11 @@ def analyse_line(
     if record.get("format") != JOURNAL_FORMAT:
         add("format", "format", JOURNAL_FORMAT, str(record.get("format")))
     claimed = record.get("hash")
-    fast = hashlib.sha256(fastjson.canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
-    if fast != claimed:
+    if (
+        not _hash_matches(raw, claimed)
+        and claimed
+        != hashlib.sha256(fastjson.canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
+    ):
         # the format's own reading and writing decide: the standard library's
         record = json.loads(raw)
         digest = record_hash(record)
@@ -193,7 +211,7 @@ def analyse_line(
                     str(event.get("total")),
                 )
             for index, (line, amount) in enumerate(zip(lines, amounts, strict=True)):
-                if line.get("vat") not in ("A", "B", "C", "D", "X"):
+                if line.get("vat") not in _LETTERS:
                     add("event", f"event.lines[{index}].vat", "A, B, C, D or X", str(line.get("vat")))
                 if line.get("neg_reason") in ("", None):
                     quantity = line["quantity"]
@@ -217,6 +235,7 @@ def analyse_line(
                         )
         except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
             add("event", "event.lines", "decimal strings", f"unreadable: {exc}")
+            amounts = []
     fdm = record.get("fdm")
     if kind_of_record == "event" and isinstance(fdm, dict):
         generation = fdm.get("generation")
@@ -229,33 +248,80 @@ def analyse_line(
         )
         for name, expected, actual in problems:
             add("signature", name, expected, actual)
+    return found, record, amounts
+
+
+_LETTERS = frozenset("ABCDX")
+
+
+def analyse_line(
+    raw: bytes, line_no: int, ring: KeyRing, *, slim: bool = True
+) -> tuple[list[Finding], Slim | None]:
+    """Checks that need only this record: format, hash, signature, event consistency."""
+    found, record, _amounts = _analyse(raw, line_no, ring)
     # in-process the record itself serves (no copy); between processes a small copy travels
-    return found, _slim(record, raw, copy=slim)
+    return found, None if record is None else _slim(record, raw, copy=slim)
 
 
-def _analyse_block(
-    block: bytes, first_line: int, ring: KeyRing, *, slim: bool = True
-) -> list[tuple[list[Finding], Slim | None]]:
-    out = []
+def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: list[int]) -> None:
+    """Add an event to the report figures of its period (counted here, merged in order by the caller)."""
+    period_id = str(record.get("period_id") or "")
+    figures = partials.get(period_id)
+    if figures is None:
+        figures = partials[period_id] = PeriodFigures()
+    seq = record.get("seq")
+    event = record["event"]
+    lines = event.get("lines") if isinstance(event, dict) else None
+    # an unreadable event is a finding of its own; it adds nothing to the figures
+    with contextlib.suppress(KeyError, TypeError, ValueError, InvalidOperation, AttributeError):
+        figures.add(
+            seq if isinstance(seq, int) else 0,
+            record,
+            amounts if isinstance(lines, list) and len(amounts) == len(lines) else None,
+        )
+
+
+def _analyse_block(block: bytes, first_line: int, ring: KeyRing, *, slim: bool = True) -> BlockResult:
+    """Each line analysed; report figures counted per period and handed over before each Z report."""
+    out: list[Item] = []
+    partials: dict[str, PeriodFigures] = {}
     for i, raw in enumerate(block.split(b"\n")):
-        if raw.strip():
-            out.append(analyse_line(raw, first_line + i, ring, slim=slim))
-    return out
+        if not raw.strip():
+            continue
+        found, record, amounts = _analyse(raw, first_line + i, ring)
+        if record is None:
+            out.append((found, None))
+            continue
+        event = record.get("event")
+        kind = event.get("kind") if isinstance(event, dict) else None
+        counted = record.get("type") == "event" and isinstance(event, dict)
+        if counted and kind not in REPORT_KINDS:
+            _count(partials, record, amounts)
+        item = _slim(record, raw, copy=slim)
+        if counted and kind in _Z_KINDS and partials:
+            item["figures"] = partials
+            partials = {}
+        out.append((found, item))
+    return out, partials
 
 
-def _analyse_range(
-    path: str, offset: int, length: int, first_line: int
-) -> list[tuple[list[Finding], Slim | None]]:
+def _analyse_range(path: str, offset: int, length: int, first_line: int) -> BlockResult:
     """Worker: read ``length`` bytes at ``offset`` (whole lines) and analyse them."""
     assert _RING is not None
     with open(path, "rb") as handle:
         handle.seek(offset)
         block = handle.read(length)
-    return _analyse_block(block, first_line, _RING)
+    # a block's records make no reference cycles; the collector runs again after the block
+    gc.disable()
+    try:
+        return _analyse_block(block, first_line, _RING)
+    finally:
+        gc.enable()
 
 
-def _blocks(handle: BinaryIO, size: int = BLOCK) -> Iterator[tuple[int, bytes]]:
+def _blocks(handle: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
     """Blocks of whole lines with their offsets (the last one may end without a newline)."""
+    size = size or BLOCK
     offset = 0
     rest = b""
     while True:
@@ -588,9 +654,7 @@ class Verifier:
 
     # ----- events
 
-    def _results(
-        self, handle: BinaryIO, digest: Any, counter: list[int]
-    ) -> Iterator[tuple[list[Finding], Slim | None]]:
+    def _results(self, handle: BinaryIO, digest: Any, counter: list[int]) -> Iterator[BlockResult]:
         path = self.root / EVENTS
         jobs = self.jobs
         if jobs is None:
@@ -601,14 +665,14 @@ class Verifier:
             for _offset, block in _blocks(handle):
                 digest.update(block)
                 counter[0] += len(block)
-                yield from _analyse_block(block.rstrip(b"\n"), line_no, self.ring, slim=False)
+                yield _analyse_block(block.rstrip(b"\n"), line_no, self.ring, slim=False)
                 line_no += block.count(b"\n")
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_init_worker, initargs=(str(self.root / KEYS),)
         ) as pool:
-            pending: deque[Future[list[tuple[list[Finding], Slim | None]]]] = deque()
+            pending: deque[Future[BlockResult]] = deque()
             blocks = _blocks(handle)
             exhausted = False
             while True:
@@ -626,7 +690,7 @@ class Verifier:
                     line_no += block.count(b"\n")
                 if not pending:
                     return
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
 
     def _verify_events(self) -> None:
         path = self.root / EVENTS
@@ -642,26 +706,10 @@ class Verifier:
         count = 0
         try:
             with open(path, "rb") as handle:
-                for found, slim in self._results(handle, digest, counter):
-                    for finding in found:
-                        self.report(finding)
-                    if slim is not None:
-                        count += 1
-                        self._sequential(slim, found)
-                    elif found and found[0].check == "json":
-                        expected = (self.last_seq or 0) + 1
-                        self.report(
-                            Finding(
-                                "truncated",
-                                EVENTS,
-                                expected,
-                                "record",
-                                f"record seq {expected}",
-                                "an unreadable line",
-                                found[0].line,
-                            )
-                        )
-                    if self.progress is not None and count % 4096 == 0:
+                for items, later in self._results(handle, digest, counter):
+                    count = self._block(items, count)
+                    self._merge_figures(later)
+                    if self.progress is not None:
                         now = time.perf_counter()
                         if now - last_tick >= 1.0:
                             last_tick = now
@@ -696,6 +744,32 @@ class Verifier:
                 )
             if meta.get("head") not in (None, self.last_hash):
                 self.find("manifest", EVENTS, self.last_seq, "head", meta.get("head"), self.last_hash)
+
+    def _block(self, items: list[Item], count: int) -> int:
+        """The sequential checks over one block's records, in order; returns the records counted."""
+        for found, slim in items:
+            for finding in found:
+                self.report(finding)
+            if slim is not None:
+                count += 1
+                figures = slim.pop("figures", None)
+                if figures:
+                    self._merge_figures(figures)
+                self._sequential(slim, found)
+            elif found and found[0].check == "json":
+                expected = (self.last_seq or 0) + 1
+                self.report(
+                    Finding(
+                        "truncated",
+                        EVENTS,
+                        expected,
+                        "record",
+                        f"record seq {expected}",
+                        "an unreadable line",
+                        found[0].line,
+                    )
+                )
+        return count
 
     def _sequential(self, slim: Slim, found: list[Finding]) -> None:
         seq = slim["seq"] if isinstance(slim["seq"], int) else None
@@ -872,8 +946,7 @@ class Verifier:
                 f"different content (sha256 {actual[:16]}...)",
             )
 
-    def _figures(self, slim: Slim, seq: int | None, kind: Any) -> None:
-        period_id = str(slim.get("period_id") or "")
+    def _period(self, period_id: str) -> PeriodFigures:
         figures = self.periods.get(period_id)
         if figures is None:
             figures = self.periods[period_id] = PeriodFigures()
@@ -883,11 +956,18 @@ class Verifier:
                 self.periods.pop(evicted)
                 if len(self.partial_periods) < 100_000:
                     self.partial_periods.add(evicted)
-        if kind not in REPORT_KINDS:
-            figures.add(seq or 0, slim)
-            return
-        if kind not in ("REPORT_TURNOVER_Z", "REPORT_USER_Z"):
-            return
+        return figures
+
+    def _merge_figures(self, partials: dict[str, PeriodFigures]) -> None:
+        """Figures the workers counted over consecutive events, in the order of their periods' first event."""
+        for period_id, later in partials.items():
+            self._period(period_id).merge(later)
+
+    def _figures(self, slim: Slim, seq: int | None, kind: Any) -> None:
+        if kind not in _Z_KINDS:
+            return  # other events were counted by the workers
+        period_id = str(slim.get("period_id") or "")
+        figures = self._period(period_id)
         if kind == "REPORT_TURNOVER_Z":
             self.last_z_seq = max(self.last_z_seq, seq or 0)
         if period_id in self.partial_periods:
