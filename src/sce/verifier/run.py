@@ -8,6 +8,7 @@ report figures, order chains, sub-journal and Z files) run in the main process o
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import hashlib
 import json
@@ -72,8 +73,8 @@ def _init_worker(keys_path: str) -> None:
 _EVENT_KEYS = ("kind", "ticket_number", "training", "cost_center", "invoice_number", "report_number")
 _Z_KINDS = frozenset({"REPORT_TURNOVER_Z", "REPORT_USER_Z"})
 Item = tuple[list[Finding], Slim | None]
-#: A block's results and the report figures counted over its events after its last Z report.
-BlockResult = tuple[list[Item], dict[str, PeriodFigures]]
+#: A block's results, the report figures counted over its events after its last Z report, its lines.
+BlockResult = tuple[list[Item], dict[str, PeriodFigures], int]
 
 
 def _targets(record: dict[str, Any], event: Any, pos: dict[str, Any]) -> list[str]:
@@ -281,14 +282,16 @@ def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: 
         )
 
 
-def _analyse_block(block: bytes, first_line: int, ring: KeyRing, *, slim: bool = True) -> BlockResult:
-    """Each line analysed; report figures counted per period and handed over before each Z report."""
+def _analyse_block(block: bytes, ring: KeyRing, *, slim: bool = True) -> BlockResult:
+    """Each line analysed (line numbers from 1 in the block); report figures counted per period and
+    handed over before each Z report."""
     out: list[Item] = []
     partials: dict[str, PeriodFigures] = {}
-    for i, raw in enumerate(block.split(b"\n")):
+    lines = block.split(b"\n")
+    for i, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
-        found, record, amounts = _analyse(raw, first_line + i, ring)
+        found, record, amounts = _analyse(raw, i, ring)
         if record is None:
             out.append((found, None))
             continue
@@ -302,10 +305,20 @@ def _analyse_block(block: bytes, first_line: int, ring: KeyRing, *, slim: bool =
             item["figures"] = partials
             partials = {}
         out.append((found, item))
-    return out, partials
+    return out, partials, len(lines)
 
 
-def _analyse_range(path: str, offset: int, length: int, first_line: int) -> BlockResult:
+def _numbered(result: BlockResult, first_line: int) -> BlockResult:
+    """``result`` with the line numbers of its findings counted from ``first_line``."""
+    if first_line != 1:
+        for found, _item in result[0]:
+            for index, finding in enumerate(found):
+                if finding.line is not None:
+                    found[index] = dataclasses.replace(finding, line=finding.line + first_line - 1)
+    return result
+
+
+def _analyse_range(path: str, offset: int, length: int) -> BlockResult:
     """Worker: read ``length`` bytes at ``offset`` (whole lines) and analyse them."""
     assert _RING is not None
     with open(path, "rb") as handle:
@@ -314,30 +327,38 @@ def _analyse_range(path: str, offset: int, length: int, first_line: int) -> Bloc
     # a block's records make no reference cycles; the collector runs again after the block
     gc.disable()
     try:
-        return _analyse_block(block, first_line, _RING)
+        return _analyse_block(block, _RING)
     finally:
         gc.enable()
 
 
-def _blocks(handle: BinaryIO, size: int | None = None) -> Iterator[tuple[int, bytes]]:
+def _blocks(handle: BinaryIO, size: int | None = None) -> Iterator[tuple[int, memoryview]]:
     """Blocks of whole lines with their offsets (the last one may end without a newline)."""
     size = size or BLOCK
+    want = size
     offset = 0
-    rest = b""
     while True:
-        data = handle.read(size)
+        handle.seek(offset)
+        data = handle.read(want)
         if not data:
-            if rest:
-                yield offset, rest
             return
-        data = rest + data
         cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            rest = data
+        if len(data) < want:
+            cut = len(data)  # the end of the file
+        elif cut == 0:
+            want *= 2  # one line longer than a block
             continue
-        yield offset, data[:cut]
+        yield offset, memoryview(data)[:cut]
         offset += cut
-        rest = data[cut:]
+        want = size
+
+
+def _content(block: memoryview) -> int:
+    """The length of ``block`` without its trailing newlines."""
+    length = len(block)
+    while length and block[length - 1] == 10:
+        length -= 1
+    return length
 
 
 # ------------------------------------------------------------------ sequential state (main process)
@@ -354,6 +375,10 @@ class Series:
     last_seq: int | None = None
 
     def see(self, number: int, seq: int | None, out: list[Finding]) -> None:
+        if number == self.expected and not self.pending:
+            self.expected = number + 1
+            self.last_seq = seq if seq is not None else -1
+            return
         if self.expected is None:
             self.expected = number
         if number < self.expected or number in self.pending:
@@ -655,6 +680,7 @@ class Verifier:
     # ----- events
 
     def _results(self, handle: BinaryIO, digest: Any, counter: list[int]) -> Iterator[BlockResult]:
+        """Each block's results in file order, line numbers made absolute."""
         path = self.root / EVENTS
         jobs = self.jobs
         if jobs is None:
@@ -665,14 +691,16 @@ class Verifier:
             for _offset, block in _blocks(handle):
                 digest.update(block)
                 counter[0] += len(block)
-                yield _analyse_block(block.rstrip(b"\n"), line_no, self.ring, slim=False)
-                line_no += block.count(b"\n")
+                length = _content(block)
+                result = _analyse_block(bytes(block[:length]), self.ring, slim=False)
+                yield _numbered(result, line_no)
+                line_no += result[2] - 1 + len(block) - length
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_init_worker, initargs=(str(self.root / KEYS),)
         ) as pool:
-            pending: deque[Future[BlockResult]] = deque()
+            pending: deque[tuple[Future[BlockResult], int]] = deque()
             blocks = _blocks(handle)
             exhausted = False
             while True:
@@ -684,13 +712,16 @@ class Verifier:
                     offset, block = item
                     digest.update(block)
                     counter[0] += len(block)
+                    length = _content(block)
                     pending.append(
-                        pool.submit(_analyse_range, str(path), offset, len(block.rstrip(b"\n")), line_no)
+                        (pool.submit(_analyse_range, str(path), offset, length), len(block) - length)
                     )
-                    line_no += block.count(b"\n")
                 if not pending:
                     return
-                yield pending.popleft().result()
+                future, newlines = pending.popleft()
+                result = future.result()
+                yield _numbered(result, line_no)
+                line_no += result[2] - 1 + newlines
 
     def _verify_events(self) -> None:
         path = self.root / EVENTS
@@ -706,7 +737,7 @@ class Verifier:
         count = 0
         try:
             with open(path, "rb") as handle:
-                for items, later in self._results(handle, digest, counter):
+                for items, later, _lines in self._results(handle, digest, counter):
                     count = self._block(items, count)
                     self._merge_figures(later)
                     if self.progress is not None:

@@ -369,6 +369,12 @@ def _money(value: Any) -> Decimal:
 
 def _signed_cents(value: Any) -> int:
     """A signed amount (a JSON number) in cents, half-up beyond two decimals: ``_money`` in cents."""
+    if type(value) is float and -1e13 < value < 1e13:
+        # the number read is the double nearest its decimal text; when that text has at most two
+        # decimals, ``cents / 100`` is the very same double (checked exactly), else the text decides
+        cents = round(value * 100)
+        if cents / 100 == value:
+            return cents
     if type(value) is float:
         text = repr(value)
         whole, dot, fraction = text.partition(".")
@@ -383,6 +389,11 @@ def _signed_cents(value: Any) -> int:
 
 def _exact_cents(value: Any) -> int | None:
     """A journaled amount (a decimal string) in cents, or None when it is not a whole number of cents."""
+    if type(value) is str and len(value) > 3 and value[-3] == ".":
+        digits = value[:-3] + value[-2:]
+        body = digits[1:] if digits[0] == "-" else digits
+        if body.isascii() and body.isdigit():
+            return int(digits)
     if type(value) is str and CENTS_TEXT.fullmatch(value):
         return cents_of(value)
     amount = dec(value)
@@ -397,6 +408,13 @@ def _same_quantity(signed: Any, journaled: Any) -> bool:
     return dec(signed) == dec(journaled)
 
 
+@functools.lru_cache(maxsize=256)
+def _operation(query: str) -> str:
+    """The sign mutation a GraphQL query runs, as an event operation (``signSale`` -> ``SALE``)."""
+    found = _MUTATION.search(query)
+    return _CAMEL.sub("_", found.group(1)).upper() if found else ""
+
+
 def check_v2(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
     fdm = record["fdm"]
     event = record.get("event") or {}
@@ -408,11 +426,10 @@ def check_v2(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
         variables = request["variables"]
         data = variables["data"]
         ref = result["fdmRef"]
-        found = _MUTATION.search(str(request["query"]))
+        operation = _operation(str(request["query"]))
     except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as exc:
         return [("request", "a GraphQL sign request and its SignResult", f"unreadable: {exc}")]
     problems: list[Problem] = []
-    operation = _CAMEL.sub("_", found.group(1)).upper() if found else ""
     if operation != result.get("eventOperation") or operation != event.get("kind"):
         problems.append(("event.kind", f"{operation} (signed)", str(event.get("kind"))))
     fdm_id = str(fdm.get("fdm_id"))
@@ -444,7 +461,7 @@ def check_v2(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
         ("fdm.total_counter", ref.get("totalCounter"), fdm.get("total_counter")),
         ("fdm.signature", signature_text, fdm.get("signature")),
     ):
-        if str(expected) != str(actual):
+        if (type(expected) is not type(actual) or expected != actual) and str(expected) != str(actual):
             problems.append((name, str(expected), str(actual)))
     try:
         if data.get("posFiscalTicketNo") != event.get("ticket_number"):
@@ -466,7 +483,10 @@ def check_v2(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
                 problems.append(("event.lines", f"{len(signed_lines)} lines signed", f"{len(lines)} lines"))
             for index, (signed, line) in enumerate(zip(signed_lines, lines, strict=False)):
                 product = signed.get("mainProduct") or {}
-                letters = "".join(str(v.get("label")) for v in product.get("vats") or [])
+                vats = product.get("vats") or []
+                letters = vats[0].get("label") if len(vats) == 1 else None
+                if type(letters) is not str:
+                    letters = "".join(str(v.get("label")) for v in vats)
                 if letters != line.get("vat"):
                     problems.append((f"event.lines[{index}].vat", letters, str(line.get("vat"))))
                 if _signed_cents(signed.get("lineTotal", 0)) != _exact_cents(line.get("line_total", "0")):

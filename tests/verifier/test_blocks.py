@@ -1,0 +1,45 @@
+"""The verifier's reading in blocks: whole lines, any line length, line numbers of the whole file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sce.verifier import run, verify_export
+from tests.verifier.tampering import read_lines, write_lines
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1 << 20])
+def test_blocks_cut_at_line_ends_whatever_the_line_length(size: int) -> None:
+    text = b"a\n" + b"x" * 100 + b"\n\n" + b"bb\n" + b"last line without a newline"
+    blocks = list(run._blocks(io.BytesIO(text), size))
+    assert b"".join(bytes(block) for _offset, block in blocks) == text
+    offset = 0
+    for start, block in blocks:
+        assert start == offset
+        offset += len(block)
+        assert bytes(block).endswith(b"\n") or start + len(block) == len(text)
+
+
+def test_content_leaves_out_trailing_newlines() -> None:
+    assert run._content(memoryview(b"ab\n\n")) == 2
+    assert run._content(memoryview(b"\n\n")) == 0
+    assert run._content(memoryview(b"ab")) == 2
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_an_unreadable_line_is_named_by_its_line_in_the_file(
+    v1_export: Path, copy_of: Callable[[Path], Path], monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    root = copy_of(v1_export)
+    lines = read_lines(root)
+    lines[400] = lines[400][: len(lines[400]) // 2]
+    lines.insert(200, "")  # a blank line is skipped but counted
+    write_lines(root, lines)
+    monkeypatch.setattr(run, "BLOCK", 5 << 10)
+    summary = verify_export(root, jobs=jobs)
+    unreadable = [f for f in summary.first if f.check == "json"]
+    assert [f.line for f in unreadable] == [402]
