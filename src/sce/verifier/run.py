@@ -32,6 +32,7 @@ from sce.verifier.signatures import (
     CENTS_TEXT,
     V1_SIGNED,
     KeyRing,
+    SignatureCheck,
     cents_of,
     check_v1,
     check_v2,
@@ -160,11 +161,14 @@ def _hash_matches(raw: bytes, claimed: Any) -> bool:
 
 
 Analysis = tuple[list[Finding], dict[str, Any] | None, list[int]]
+#: A signature checked after the block: the record's findings, where its finding goes, seq and line.
+Deferred = tuple[list[Finding], int, int | None, int, SignatureCheck]
 
 
-def _analyse(raw: bytes, line_no: int, ring: KeyRing) -> Analysis:
+def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | None = None) -> Analysis:
     """Checks that need only this record: format, hash, signature, event consistency; returns the
-    findings, the record (None when unreadable) and its lines' amounts in cents (when readable)."""
+    findings, the record (None when unreadable) and its lines' amounts in cents (when readable).
+    With ``later``, an SCE 2.0 signature is left there to be checked with the rest of the block."""
     found: list[Finding] = []
     amounts: list[int] = []
     try:
@@ -240,13 +244,16 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing) -> Analysis:
     fdm = record.get("fdm")
     if kind_of_record == "event" and isinstance(fdm, dict):
         generation = fdm.get("generation")
+        checks: list[SignatureCheck] | None = None if later is None else []
         problems = (
             check_v1(record, ring)
             if generation == 1
-            else check_v2(record, ring)
+            else check_v2(record, ring, checks)
             if generation == 2
             else [("fdm.generation", "1 or 2", str(generation))]
         )
+        if checks and later is not None:
+            later.append((found, len(found) + checks[0].position, seq, line_no, checks[0]))
         for name, expected, actual in problems:
             add("signature", name, expected, actual)
     return found, record, amounts
@@ -287,11 +294,12 @@ def _analyse_block(block: bytes, ring: KeyRing, *, slim: bool = True) -> BlockRe
     handed over before each Z report."""
     out: list[Item] = []
     partials: dict[str, PeriodFigures] = {}
+    later: list[Deferred] = []
     lines = block.split(b"\n")
     for i, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
-        found, record, amounts = _analyse(raw, i, ring)
+        found, record, amounts = _analyse(raw, i, ring, later)
         if record is None:
             out.append((found, None))
             continue
@@ -305,6 +313,10 @@ def _analyse_block(block: bytes, ring: KeyRing, *, slim: bool = True) -> BlockRe
             item["figures"] = partials
             partials = {}
         out.append((found, item))
+    for found, index, seq, line_no, check in later:
+        problem = check.problem()
+        if problem is not None:
+            found.insert(index, Finding("signature", EVENTS, seq, *problem, line_no))
     return out, partials, len(lines)
 
 
