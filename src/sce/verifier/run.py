@@ -484,7 +484,7 @@ def _sha256_file(path: Path) -> str:
 
 def _when(text: Any) -> datetime | None:
     try:
-        return datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+        return datetime.fromisoformat(text if type(text) is str else str(text))
     except ValueError:
         return None
 
@@ -520,7 +520,7 @@ class Verifier:
         self.z_numbers = {
             k: Series(f"event.report_number ({k})") for k in ("REPORT_TURNOVER_Z", "REPORT_USER_Z")
         }
-        self.counters: dict[str, Series] = {}
+        self.counters: dict[tuple[str, str], Series] = {}
         self.fdm_times: dict[str, datetime] = {}
         self.generation: int | None = (
             next(iter(self.ring.generations)) if len(self.ring.generations) == 1 else None
@@ -854,8 +854,13 @@ class Verifier:
             )
         for finding in found_list:
             self.report(finding)
-        centre = event.get("cost_center") or {}
-        refs = [str(r) for r in (centre.get("reference"), slim["pos"].get("order_id")) if r]
+        centre = event.get("cost_center")
+        order_id = slim["pos"].get("order_id")
+        refs = [
+            r if type(r) is str else str(r)
+            for r in (centre.get("reference") if isinstance(centre, dict) else None, order_id)
+            if r
+        ]
         if record_type != "event":
             for ref in refs:
                 self._close_order(ref)
@@ -904,23 +909,16 @@ class Verifier:
                 self.find("unsigned", EVENTS, seq, "fdm", f"an FDM signature ({signer})", "null")
             return
         self.summary.signatures += 1
-        if fdm.get("generation") in (1, 2):
-            self.generation = int(fdm["generation"])
-        fdm_id = str(fdm.get("fdm_id"))
+        generation = fdm.get("generation")
+        if generation in (1, 2):
+            self.generation = int(generation)
+        fdm_id = fdm.get("fdm_id")
+        if type(fdm_id) is not str:
+            fdm_id = str(fdm_id)
+        label = fdm.get("event_label")
         out: list[Finding] = []
-        for name, number in (
-            ("total", fdm.get("total_counter")),
-            (str(fdm.get("event_label")), fdm.get("event_counter")),
-        ):
-            key = f"{fdm_id}/{name}"
-            series = self.counters.get(key)
-            if series is None:
-                label = "fdm.total_counter" if name == "total" else f"fdm.event_counter ({name})"
-                series = self.counters[key] = Series(f"{label} of {fdm_id}")
-            try:
-                series.see(int(number), seq, out)
-            except (TypeError, ValueError):
-                self.find("counters", EVENTS, seq, series.name, "an integer", number)
+        self._counter(fdm_id, "total", fdm.get("total_counter"), seq, out)
+        self._counter(fdm_id, label if type(label) is str else str(label), fdm.get("event_counter"), seq, out)
         for finding in out:
             self.report(
                 Finding(
@@ -946,6 +944,20 @@ class Verifier:
                 )
             if before is None or (not late and at > before):
                 self.fdm_times[fdm_id] = at
+
+    def _counter(self, fdm_id: str, name: str, number: Any, seq: int | None, out: list[Finding]) -> None:
+        """One FDM counter: the total counter (``name`` "total") or the counter of an event label."""
+        series = self.counters.get((fdm_id, name))
+        if series is None:
+            label = "fdm.total_counter" if name == "total" else f"fdm.event_counter ({name})"
+            series = self.counters[(fdm_id, name)] = Series(f"{label} of {fdm_id}")
+        if type(number) is int:
+            series.see(number, seq, out)
+            return
+        try:
+            series.see(int(number), seq, out)
+        except (TypeError, ValueError):
+            self.find("counters", EVENTS, seq, series.name, "an integer", number)
 
     def _invoice_line(self, slim: Slim, seq: int | None) -> None:
         if self.invoice_handle is None:
