@@ -423,7 +423,7 @@ def _signed_cents(value: Any) -> int:
     return int(_money(value) * 100)
 
 
-def _exact_cents(value: Any) -> int | None:
+def exact_cents(value: Any) -> int | None:
     """A journaled amount (a decimal string) in cents, or None when it is not a whole number of cents."""
     if type(value) is str and len(value) > 3 and value[-3] == ".":
         digits = value[:-3] + value[-2:]
@@ -519,7 +519,7 @@ def check_v2(
         transaction = data.get("transaction")
         if isinstance(transaction, dict):
             signed_total = transaction.get("transactionTotal", 0)
-            if _signed_cents(signed_total) != _exact_cents(event.get("total", "0")):
+            if _signed_cents(signed_total) != exact_cents(event.get("total", "0")):
                 problems.append(("event.total", str(_money(signed_total)), str(event.get("total"))))
             signed_lines = transaction.get("transactionLines") or []
             lines = event.get("lines") or []
@@ -533,7 +533,7 @@ def check_v2(
                     letters = "".join(str(v.get("label")) for v in vats)
                 if letters != line.get("vat"):
                     problems.append((f"event.lines[{index}].vat", letters, str(line.get("vat"))))
-                if _signed_cents(signed.get("lineTotal", 0)) != _exact_cents(line.get("line_total", "0")):
+                if _signed_cents(signed.get("lineTotal", 0)) != exact_cents(line.get("line_total", "0")):
                     problems.append(
                         (
                             f"event.lines[{index}].line_total",
@@ -553,7 +553,7 @@ def check_v2(
         if isinstance(financials, list) and event.get("kind") in ("SALE", "PAYMENT_CORRECTION", "PRE_BILL"):
             payments = event.get("payments") or []
             signed_cents = [_signed_cents(f.get("amount", 0)) for f in financials]
-            if signed_cents != [_exact_cents(p.get("amount", "0")) for p in payments]:
+            if signed_cents != [exact_cents(p.get("amount", "0")) for p in payments]:
                 signed_amounts = [str(_money(f.get("amount", 0))) for f in financials]
                 amounts = [str(dec(p.get("amount", "0"))) for p in payments]
                 problems.append(("event.payments", ",".join(signed_amounts), ",".join(amounts)))
