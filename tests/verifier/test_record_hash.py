@@ -1,11 +1,12 @@
-"""A record's hash read off its line: the line without its ``hash`` member, else the record re-encoded."""
+"""A record's hash is the SHA-256 of its canonical form without ``hash``, whatever form its line has."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from sce.journal.format import GENESIS, JOURNAL_FORMAT, line_of, seal
-from sce.verifier.run import _hash_matches, analyse_line
+from sce.verifier.run import analyse_line
 from sce.verifier.signatures import KeyRing
 
 
@@ -16,55 +17,45 @@ def _record() -> dict[str, object]:
             "seq": 1,
             "type": "incident",
             "recorded_at": "2026-01-01T10:00:00+01:00",
-            "pos": {"note": "drawer jammed", "hash": "not the record's"},
+            "pos": {"note": "drawer jammed"},
         },
         GENESIS,
     )
 
 
-def test_a_canonical_line_is_hashed_as_it_stands() -> None:
-    record = _record()
-    assert _hash_matches(line_of(record).encode(), record["hash"])
-
-
-def test_a_line_in_another_form_is_left_to_the_re_encoding() -> None:
-    record = _record()
-    spaced = json.dumps(record, sort_keys=True).encode()  # ", " and ": " separators
-    assert not _hash_matches(spaced, record["hash"])
-    found, slim = analyse_line(spaced, 1, KeyRing())
-    assert slim is not None and not [f for f in found if f.check == "hash"]
-
-
-def test_a_copy_of_the_member_elsewhere_does_not_pass() -> None:
-    record = _record()
-    claimed = str(record["hash"])
-    line = line_of(record).encode()
-    copied = line.replace(b'"note":', b'"hash":"' + claimed.encode() + b'","note":')
-    assert not _hash_matches(copied, claimed)
-    found, _slim = analyse_line(copied, 1, KeyRing())
-    assert any(f.check == "hash" for f in found)
-
-
-def test_a_record_without_its_own_hash_member_is_found() -> None:
-    record = _record()
-    claimed = str(record["hash"])
-    line = line_of(record).encode()
-    moved = line.replace(b',"hash":"' + claimed.encode() + b'"', b"")
-    assert b'"hash":"' + claimed.encode() not in moved
-    found, _slim = analyse_line(moved, 1, KeyRing())
-    assert any(f.check == "hash" for f in found)
-
-
-def test_a_changed_line_does_not_match() -> None:
-    record = _record()
-    line = line_of(record).encode().replace(b"drawer jammed", b"drawer opened")
-    assert not _hash_matches(line, record["hash"])
+def _hash_findings(line: bytes) -> list[str]:
     found, _slim = analyse_line(line, 1, KeyRing())
-    assert [f.field for f in found if f.check == "hash"] == ["hash"]
+    return [f.field for f in found if f.check == "hash"]
 
 
-def test_claims_that_are_not_a_digest_are_not_searched() -> None:
-    line = line_of(_record()).encode()
-    assert not _hash_matches(line, None)
-    assert not _hash_matches(line, "abc")
-    assert not _hash_matches(line, 12)
+def _sealed_over_its_own_bytes(body: bytes) -> bytes:
+    """``body`` (a JSON object) with a hash computed over exactly those bytes, not the canonical form."""
+    claimed = hashlib.sha256(body).hexdigest()
+    return body[:-1] + b',"hash":"' + claimed.encode() + b'"}'
+
+
+def test_a_canonical_line_passes() -> None:
+    assert _hash_findings(line_of(_record()).encode()) == []
+
+
+def test_a_line_in_another_form_passes_on_its_canonical_hash() -> None:
+    spaced = json.dumps(_record(), sort_keys=True).encode()  # ", " and ": " separators
+    assert _hash_findings(spaced) == []
+
+
+def test_a_hash_over_the_line_s_own_non_canonical_bytes_is_found() -> None:
+    body = {k: v for k, v in _record().items() if k != "hash"}
+    spaced = json.dumps(body, sort_keys=True).encode()
+    assert _hash_findings(_sealed_over_its_own_bytes(spaced)) == ["hash"]
+
+
+def test_a_line_with_a_member_twice_is_found() -> None:
+    body = {k: v for k, v in _record().items() if k != "hash"}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+    twice = canonical[:-1] + b',"pos":{"note":"drawer opened"}}'
+    assert _hash_findings(_sealed_over_its_own_bytes(twice)) == ["hash"]
+
+
+def test_a_changed_line_is_found() -> None:
+    line = line_of(_record()).encode().replace(b"drawer jammed", b"drawer opened")
+    assert _hash_findings(line) == ["hash"]

@@ -283,3 +283,37 @@ def test_a_thorough_forger_still_leaves_the_manifest_consistent(v1_export: Path,
     root = copy_of(v1_export)
     forge_derived(root)
     assert verify_export(root, jobs=1).ok
+
+
+def test_members_the_verifier_uses_itself_change_nothing(v1_export: Path, copy_of: Copy) -> None:
+    """A record carrying members named like the verifier's own bookkeeping is read like any other."""
+    root = copy_of(v1_export)
+    seq = find_seq(root, is_sale, 5)
+    edit(root, seq, lambda r: r.update(figures={"x": 1}, transfer_to=["order-1"], line_sha="0"), reseal=False)
+    for jobs in (0, 2):
+        found = verify_export(root, jobs=jobs).first
+        assert named(found, seq, "hash")
+        assert not any(f.check in ("report", "orders") for f in found)
+
+
+def test_a_vat_letter_of_the_wrong_type_hides_no_other_line(v1_export: Path, copy_of: Copy) -> None:
+    root = copy_of(v1_export)
+    seq = find_seq(root, lambda r: is_sale(r) and len(r["event"]["lines"]) >= 2, 3)
+
+    def spoil(record: dict[str, Any]) -> None:
+        record["event"]["lines"][0]["vat"] = ["A"]
+        record["event"]["lines"][1]["line_total"] = "999.00"
+
+    edit(root, seq, spoil, reseal=True)
+    fields = {f.field for f in findings(root) if f.seq == seq and f.check == "event"}
+    assert {"event.lines[0].vat", "event.lines[1].line_total"} <= fields
+
+
+def test_an_fdm_part_that_is_no_object_counts_as_absent(v1_export: Path, copy_of: Copy) -> None:
+    """A drawer opening (which an SCE 1.0 FDM does not sign) still counts in its Z report."""
+    root = copy_of(v1_export)
+    seq = find_seq(root, lambda r: r["type"] == "event" and r["event"]["kind"] == "DRAWER_OPEN", 2)
+    edit(root, seq, lambda r: r.update(fdm="x"), reseal=True)
+    for jobs in (0, 2):
+        summary = verify_export(root, jobs=jobs)
+        assert summary.ok, [f.text() for f in summary.first]
