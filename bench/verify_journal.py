@@ -71,7 +71,7 @@ MENU = (
 class CorpusFdm:
     """The emulator's FDM 2.0 in this process: what ``Fdm._sign_locked`` computes, without its durable
     log, upload thread or wall clock: counters per label, ``fdmRef``, the canonical message signed with
-    ECDSA P-256, short signature, verification URL and ``vatCalc`` (``sce.fiscal.v2.signing`` and ``vat``).
+    ECDSA P-256 and the emulator's own ``sign_result`` (short signature, verification URL, ``vatCalc``).
     As an FDM whose FPS acknowledges every upload: no warnings, no first-boot footer or notices, the
     buffer holding only the event just signed. ``strict``: apply the emulator's input rules first."""
 
@@ -79,27 +79,16 @@ class CorpusFdm:
         from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
 
         from sce.fiscal.v2.buffer import DEFAULT_CAPACITY, UploadBuffer  # noqa: PLC0415
-        from sce.fiscal.v2.fdm import DEFAULT_VERIFY_BASE, SW_VERSION  # noqa: PLC0415
+        from sce.fiscal.v2.fdm import DEFAULT_VERIFY_BASE, sign_result  # noqa: PLC0415
         from sce.fiscal.v2.schema import SCHEMA  # noqa: PLC0415
-        from sce.fiscal.v2.signing import (  # noqa: PLC0415
-            Signer,
-            canonical_message,
-            short_signature,
-            verification_url,
-        )
+        from sce.fiscal.v2.signing import Signer, canonical_message  # noqa: PLC0415
         from sce.fiscal.v2.validation import validate  # noqa: PLC0415
-        from sce.fiscal.v2.vat import vat_calc  # noqa: PLC0415
 
         secret = int.from_bytes(hashlib.sha256(V2_KEY_SEED).digest(), "big")
         self.signer = Signer(ec.derive_private_key(secret, ec.SECP256R1()))
-        self.message, self.short, self.url, self.vat_calc = (
-            canonical_message,
-            short_signature,
-            verification_url,
-            vat_calc,
-        )
+        self.message, self.sign_result = canonical_message, sign_result
         self.schema, self.validate = SCHEMA, validate
-        self.software, self.verify_base = SW_VERSION, DEFAULT_VERIFY_BASE
+        self.verify_base = DEFAULT_VERIFY_BASE
         self.buffer_used = UploadBuffer(DEFAULT_CAPACITY, 1).used_percent()
         self.counters: dict[str, int] = {}
         self.total = 0
@@ -120,30 +109,18 @@ class CorpusFdm:
             "totalCounter": self.total + 1,
         }
         signature = self.signer.sign(self.message(data, operation.event_operation, fdm_ref))
-        is_sale = operation.event_operation == "SALE"
-        short = url = ""
-        if is_sale and not training:
-            short = self.short(signature)
-            url = self.url(self.verify_base, fdm_ref, short)
-        result = {
-            "posId": data["posId"],
-            "posFiscalTicketNo": data["posFiscalTicketNo"],
-            "posDateTime": data["posDateTime"],
-            "posSwVersion": data["posSwVersion"],
-            "terminalId": data.get("terminalId") or "",
-            "deviceId": data["deviceId"],
-            "eventOperation": operation.event_operation,
-            "fdmRef": fdm_ref,
-            "fdmSwVersion": self.software,
-            "digitalSignature": signature,
-            "shortSignature": short,
-            "verificationUrl": url,
-            "vatCalc": [v.as_graphql() for v in self.vat_calc(data["transaction"])] if is_sale else None,
-            "bufferCapacityUsed": self.buffer_used,
-            "warnings": [],
-            "informations": [],
-            "footer": [],
-        }
+        result = self.sign_result(
+            data,
+            operation.event_operation,
+            fdm_ref,
+            signature,
+            training=training,
+            verification_base=self.verify_base,
+            buffer_used=self.buffer_used,
+            warnings=[],
+            informations=[],
+            footer=[],
+        )
         self.counters[label] = event_counter
         self.total += 1
         self.last = (data, result)

@@ -50,6 +50,49 @@ class FdmConfig:
     est_no: str | None = None
 
 
+def sign_result(
+    data: dict[str, Any],
+    event_operation: str,
+    fdm_ref: dict[str, Any],
+    signature: str,
+    *,
+    training: bool,
+    verification_base: str,
+    rates: Any = DEFAULT_RATES,
+    buffer_used: float,
+    warnings: list[Any],
+    informations: list[Any],
+    footer: list[str],
+    software: str = SW_VERSION,
+) -> dict[str, Any]:
+    """The SignResult of one signed event: the request's POS fields, ``fdmRef`` and signature; on a sale
+    the VAT per label, and outside training the short signature and verification URL."""
+    is_sale = event_operation == "SALE"
+    short = url = ""
+    if is_sale and not training:
+        short = short_signature(signature)
+        url = verification_url(verification_base, fdm_ref, short)
+    return {
+        "posId": data["posId"],
+        "posFiscalTicketNo": data["posFiscalTicketNo"],
+        "posDateTime": data["posDateTime"],
+        "posSwVersion": data["posSwVersion"],
+        "terminalId": data.get("terminalId") or "",
+        "deviceId": data["deviceId"],
+        "eventOperation": event_operation,
+        "fdmRef": fdm_ref,
+        "fdmSwVersion": software,
+        "digitalSignature": signature,
+        "shortSignature": short,
+        "verificationUrl": url,
+        "vatCalc": [v.as_graphql() for v in vat_calc(data["transaction"], rates)] if is_sale else None,
+        "bufferCapacityUsed": buffer_used,
+        "warnings": warnings,
+        "informations": informations,
+        "footer": footer,
+    }
+
+
 def fdm_now() -> str:
     """The FDM clock in UTC with milliseconds: ``YYYY-MM-DDTHH:MM:SS.sssZ``."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -246,33 +289,21 @@ class Fdm:
         message = canonical_message(data, operation.event_operation, fdm_ref)
         signature = self.signer.sign(message)
         is_sale = operation.event_operation == "SALE"
-        short = url = ""
-        if is_sale and not training:
-            short = short_signature(signature)
-            url = verification_url(self.verification_base, fdm_ref, short)
         self.buffer.pending += 1
         try:
-            result = {
-                "posId": data["posId"],
-                "posFiscalTicketNo": data["posFiscalTicketNo"],
-                "posDateTime": data["posDateTime"],
-                "posSwVersion": data["posSwVersion"],
-                "terminalId": data.get("terminalId") or "",
-                "deviceId": data["deviceId"],
-                "eventOperation": operation.event_operation,
-                "fdmRef": fdm_ref,
-                "fdmSwVersion": SW_VERSION,
-                "digitalSignature": signature,
-                "shortSignature": short,
-                "verificationUrl": url,
-                "vatCalc": [v.as_graphql() for v in vat_calc(data["transaction"], self.rates)]
-                if is_sale
-                else None,
-                "bufferCapacityUsed": self.buffer.used_percent(),
-                "warnings": self._warnings(language, data),
-                "informations": [messages.information(text) for text in self.notices],
-                "footer": list(self.footer) if is_sale else [],
-            }
+            result = sign_result(
+                data,
+                operation.event_operation,
+                fdm_ref,
+                signature,
+                training=training,
+                verification_base=self.verification_base,
+                rates=self.rates,
+                buffer_used=self.buffer.used_percent(),
+                warnings=self._warnings(language, data),
+                informations=[messages.information(text) for text in self.notices],
+                footer=list(self.footer) if is_sale else [],
+            )
             self.store.append(
                 SignedEvent(
                     total,
