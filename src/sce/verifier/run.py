@@ -49,7 +49,25 @@ BLOCK = 2 << 20
 #: How far a number may arrive out of order (terminals numbering in parallel) before a gap is declared.
 WINDOW = 256
 MAX_OPEN_PERIODS = 64
-Slim = dict[str, Any]
+#: What the sequential checks need of a record, as a plain tuple (cheap to build, send and read):
+#: seq, prev, hash, recorded_at, type, period_id, event part, FDM part, pos.order_id, pos.report,
+#: the orders a cost-centre change moves to, SHA-256 of the line (INVOICE and Z reports only).
+SLIM_FIELDS = (
+    "seq",
+    "prev",
+    "hash",
+    "recorded_at",
+    "type",
+    "period_id",
+    "event",
+    "fdm",
+    "order_id",
+    "report",
+    "transfer_to",
+    "line_sha",
+)
+Part = tuple[Any, ...] | None
+Slim = tuple[Any, Any, Any, Any, Any, Any, Part, Part, Any, Any, list[str], str | None]
 
 
 def z_file_name(number: int, kind: str) -> str:
@@ -69,7 +87,8 @@ def _init_worker(keys_path: str) -> None:
     gc.freeze()
 
 
-#: What the sequential checks read of an event (line and payment figures are counted in the workers).
+#: What the sequential checks read of an event (line and payment figures are counted in the workers),
+#: in this order in the event part of a ``Slim``.
 _EVENT_KEYS = ("kind", "ticket_number", "training", "cost_center", "invoice_number", "report_number")
 _Z_KINDS = frozenset({"REPORT_TURNOVER_Z", "REPORT_USER_Z"})
 #: A record's findings, what the sequential checks need of it, and the report figures counted over the
@@ -101,39 +120,52 @@ def _targets(record: dict[str, Any], event: Any, pos: dict[str, Any]) -> list[st
 _SHA_KINDS = frozenset({"INVOICE", "REPORT_TURNOVER_Z", "REPORT_USER_Z"})
 
 
-def _slim(record: dict[str, Any], raw: bytes, *, copy: bool = True) -> Slim:
-    """What the sequential checks need of a record (a small copy to send between processes)."""
+def _slim(record: dict[str, Any], raw: bytes) -> Slim:
+    """What the sequential checks need of a record (a small tuple to send between processes)."""
     event = record.get("event")
     if not isinstance(event, dict):
         event = None
     pos_value = record.get("pos")
     pos: dict[str, Any] = pos_value if isinstance(pos_value, dict) else {}
     fdm = record.get("fdm")
-    out: Slim
-    if copy:
-        out = {
-            "seq": record.get("seq"),
-            "prev": record.get("prev"),
-            "hash": record.get("hash"),
-            "recorded_at": record.get("recorded_at"),
-            "type": record.get("type"),
-            "period_id": record.get("period_id"),
-            "event": None if event is None else {k: event.get(k) for k in _EVENT_KEYS},
-            "fdm": {k: fdm.get(k) for k in _FDM_KEYS} if isinstance(fdm, dict) else None,
-            "pos": {k: pos[k] for k in ("order_id", "report") if k in pos},
-        }
-    else:
-        out = record
-        out["event"] = event
-        out["pos"] = pos
-        if not isinstance(fdm, dict):
-            out["fdm"] = None
-    out["transfer_to"] = _targets(record, event, pos)
-    if event is not None and event.get("kind") in _SHA_KINDS:
-        out["line_sha"] = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-    return out
+    get = record.get
+    return (
+        get("seq"),
+        get("prev"),
+        get("hash"),
+        get("recorded_at"),
+        get("type"),
+        get("period_id"),
+        None
+        if event is None
+        else (
+            event.get("kind"),
+            event.get("ticket_number"),
+            event.get("training"),
+            event.get("cost_center"),
+            event.get("invoice_number"),
+            event.get("report_number"),
+        ),
+        (
+            fdm.get("generation"),
+            fdm.get("fdm_id"),
+            fdm.get("fdm_datetime"),
+            fdm.get("event_label"),
+            fdm.get("event_counter"),
+            fdm.get("total_counter"),
+        )
+        if isinstance(fdm, dict)
+        else None,
+        pos.get("order_id"),
+        pos.get("report"),
+        _targets(record, event, pos),
+        hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+        if event is not None and event.get("kind") in _SHA_KINDS
+        else None,
+    )
 
 
+#: What the sequential checks read of an FDM part, in this order in the FDM part of a ``Slim``.
 _FDM_KEYS = ("generation", "fdm_id", "fdm_datetime", "event_label", "event_counter", "total_counter")
 
 
@@ -236,13 +268,10 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
 _LETTERS = ("A", "B", "C", "D", "X")
 
 
-def analyse_line(
-    raw: bytes, line_no: int, ring: KeyRing, *, slim: bool = True
-) -> tuple[list[Finding], Slim | None]:
+def analyse_line(raw: bytes, line_no: int, ring: KeyRing) -> tuple[list[Finding], Slim | None]:
     """Checks that need only this record: format, hash, signature, event consistency."""
     found, record, _amounts = _analyse(raw, line_no, ring)
-    # in-process the record itself serves (no copy); between processes a small copy travels
-    return found, None if record is None else _slim(record, raw, copy=slim)
+    return found, None if record is None else _slim(record, raw)
 
 
 def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: list[int]) -> None:
@@ -272,7 +301,7 @@ def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: 
         pass  # an unreadable event is a finding of its own; it adds nothing to the figures
 
 
-def _analyse_block(block: bytes, ring: KeyRing, *, slim: bool = True) -> BlockResult:
+def _analyse_block(block: bytes, ring: KeyRing) -> BlockResult:
     """Each line analysed (line numbers from 1 in the block); report figures counted per period and
     handed over before each Z report."""
     out: list[Item] = []
@@ -294,7 +323,7 @@ def _analyse_block(block: bytes, ring: KeyRing, *, slim: bool = True) -> BlockRe
         before: dict[str, PeriodFigures] | None = None
         if counted and kind in _Z_KINDS and partials:
             before, partials = partials, {}
-        out.append((found, _slim(record, raw, copy=slim), before))
+        out.append((found, _slim(record, raw), before))
     for found, index, seq, line_no, check in later:
         problem = check.problem()
         if problem is not None:
@@ -686,7 +715,7 @@ class Verifier:
                 digest.update(block)
                 counter[0] += len(block)
                 length = _content(block)
-                result = _analyse_block(bytes(block[:length]), self.ring, slim=False)
+                result = _analyse_block(bytes(block[:length]), self.ring)
                 yield _numbered(result, line_no)
                 line_no += result[2] - 1 + len(block) - length
             return
@@ -796,19 +825,33 @@ class Verifier:
         return count
 
     def _sequential(self, slim: Slim, found: list[Finding]) -> None:
-        seq = slim["seq"] if isinstance(slim["seq"], int) else None
+        (
+            seq_value,
+            prev,
+            record_hash_value,
+            recorded_at,
+            record_type,
+            period_id,
+            event,
+            fdm,
+            order_id,
+            report,
+            transfer_to,
+            line_sha,
+        ) = slim
+        seq = seq_value if isinstance(seq_value, int) else None
         # chain
         expected_seq = (self.last_seq or 0) + 1
         if seq != expected_seq:
             self.find("chain", EVENTS, seq, "seq", expected_seq, seq)
-        if slim["prev"] != self.last_hash:
-            self.find("chain", EVENTS, seq, "prev", self.last_hash, slim["prev"])
+        if prev != self.last_hash:
+            self.find("chain", EVENTS, seq, "prev", self.last_hash, prev)
         self.last_seq = seq if seq is not None else expected_seq
-        self.last_hash = str(slim["hash"])
+        self.last_hash = str(record_hash_value)
         # time
-        at = _when(slim["recorded_at"])
+        at = _when(recorded_at)
         if at is None:
-            self.find("time", EVENTS, seq, "recorded_at", "an RFC 3339 time", slim["recorded_at"])
+            self.find("time", EVENTS, seq, "recorded_at", "an RFC 3339 time", recorded_at)
         else:
             if self.max_recorded is not None and at < self.max_recorded - self.tolerance:
                 self.find(
@@ -821,22 +864,16 @@ class Verifier:
                 )
             if self.max_recorded is None or at > self.max_recorded:
                 self.max_recorded = at
-        record_type = slim["type"]
-        event = slim["event"]
         if record_type not in ("event", "refused", "void") or event is None:
             return
-        kind = event.get("kind")
+        kind, ticket_number, training, centre, invoice_number, report_number = event
         found_list: list[Finding] = []
         try:
-            self.tickets.see(int(event["ticket_number"]), seq, found_list)
-        except (KeyError, TypeError, ValueError):
-            self.find(
-                "numbering", EVENTS, seq, "event.ticket_number", "an integer", event.get("ticket_number")
-            )
+            self.tickets.see(int(ticket_number), seq, found_list)
+        except (TypeError, ValueError):
+            self.find("numbering", EVENTS, seq, "event.ticket_number", "an integer", ticket_number)
         for finding in found_list:
             self.report(finding)
-        centre = event.get("cost_center")
-        order_id = slim["pos"].get("order_id")
         refs = [
             r if type(r) is str else str(r)
             for r in (centre.get("reference") if isinstance(centre, dict) else None, order_id)
@@ -846,12 +883,12 @@ class Verifier:
             for ref in refs:
                 self._close_order(ref)
             return
-        self._fdm(slim, seq, event, kind)
+        self._fdm(fdm, seq, kind)
         out: list[Finding] = []
-        if kind == "INVOICE" and not event.get("training"):
-            self._invoice_line(slim, seq)
+        if kind == "INVOICE" and not training:
+            self._invoice_line(line_sha, seq)
             try:
-                self.invoice_numbers.see(int(str(event.get("invoice_number"))), seq, out)
+                self.invoice_numbers.see(int(str(invoice_number)), seq, out)
             except ValueError:
                 self.find(
                     "numbering",
@@ -859,25 +896,22 @@ class Verifier:
                     seq,
                     "event.invoice_number",
                     "a decimal string",
-                    event.get("invoice_number"),
+                    invoice_number,
                 )
         if kind in self.z_numbers:
             try:
-                number = int(event["report_number"])
+                number = int(report_number)
                 self.z_numbers[kind].see(number, seq, out)
-                self._z_file(slim, seq, number, kind)
-            except (KeyError, TypeError, ValueError):
-                self.find(
-                    "numbering", EVENTS, seq, "event.report_number", "an integer", event.get("report_number")
-                )
+                self._z_file(line_sha, seq, number, kind)
+            except (TypeError, ValueError):
+                self.find("numbering", EVENTS, seq, "event.report_number", "an integer", report_number)
         for finding in out:
             self.report(finding)
-        self._figures(slim, seq, kind)
+        self._figures(period_id, report, report_number, seq, kind)
         if refs:
-            self._order(refs, slim, seq, kind)
+            self._order(refs, transfer_to, seq, kind)
 
-    def _fdm(self, slim: Slim, seq: int | None, event: dict[str, Any], kind: Any) -> None:
-        fdm = slim["fdm"]
+    def _fdm(self, fdm: Part, seq: int | None, kind: Any) -> None:
         if fdm is None:
             generation = self.generation
             needed = (
@@ -890,23 +924,21 @@ class Verifier:
                 self.find("unsigned", EVENTS, seq, "fdm", f"an FDM signature ({signer})", "null")
             return
         self.summary.signatures += 1
-        generation = fdm.get("generation")
+        generation, fdm_id, fdm_datetime, label, event_counter, total_counter = fdm
         if generation in (1, 2):
             self.generation = int(generation)
-        fdm_id = fdm.get("fdm_id")
         if type(fdm_id) is not str:
             fdm_id = str(fdm_id)
-        label = fdm.get("event_label")
         out: list[Finding] = []
-        self._counter(fdm_id, "total", fdm.get("total_counter"), seq, out)
-        self._counter(fdm_id, label if type(label) is str else str(label), fdm.get("event_counter"), seq, out)
+        self._counter(fdm_id, "total", total_counter, seq, out)
+        self._counter(fdm_id, label if type(label) is str else str(label), event_counter, seq, out)
         for finding in out:
             self.report(
                 Finding(
                     "counters", finding.file, finding.seq, finding.field, finding.expected, finding.actual
                 )
             )
-        at = _when(fdm.get("fdm_datetime"))
+        at = _when(fdm_datetime)
         if at is not None:
             before = self.fdm_times.get(fdm_id)
             try:
@@ -940,7 +972,7 @@ class Verifier:
         except (TypeError, ValueError):
             self.find("counters", EVENTS, seq, series.name, "an integer", number)
 
-    def _invoice_line(self, slim: Slim, seq: int | None) -> None:
+    def _invoice_line(self, line_sha: str | None, seq: int | None) -> None:
         if self.invoice_handle is None:
             return
         raw = b""
@@ -953,7 +985,7 @@ class Verifier:
             return
         self.invoice_count += 1
         actual = hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
-        if actual != slim.get("line_sha"):
+        if actual != line_sha:
             self.find(
                 "invoices",
                 INVOICES,
@@ -963,7 +995,7 @@ class Verifier:
                 f"a different line (sha256 {actual[:16]}...)",
             )
 
-    def _z_file(self, slim: Slim, seq: int | None, number: int, kind: str) -> None:
+    def _z_file(self, line_sha: str | None, seq: int | None, number: int, kind: str) -> None:
         name = z_file_name(number, kind)
         self.z_files.add(name)
         self.summary.z_reports += 1
@@ -972,7 +1004,7 @@ class Verifier:
             self.find("z-report", f"{ZDIR}/{name}", seq, "file", "present", "missing")
             return
         actual = hashlib.sha256(path.read_bytes().rstrip(b"\r\n")).hexdigest()
-        if actual != slim.get("line_sha"):
+        if actual != line_sha:
             self.find(
                 "z-report",
                 f"{ZDIR}/{name}",
@@ -999,8 +1031,8 @@ class Verifier:
         for period_id, later in partials.items():
             self._period(period_id).merge(later)
 
-    def _figures(self, slim: Slim, seq: int | None, kind: Any) -> None:
-        period_id = str(slim.get("period_id") or "")
+    def _figures(self, period: Any, report: Any, number: Any, seq: int | None, kind: Any) -> None:
+        period_id = str(period or "")
         figures = self._period(period_id)
         if kind not in _Z_KINDS:
             return  # the workers counted the other events
@@ -1008,16 +1040,14 @@ class Verifier:
             self.last_z_seq = max(self.last_z_seq, seq or 0)
         if period_id in self.partial_periods:
             return
-        report = slim["pos"].get("report")
-        event = slim["event"] or {}
         if not isinstance(report, dict):
             self.find("report", EVENTS, seq, "pos.report", "the report figures", "absent")
             return
         expected: dict[str, Any] = {
             "kind": "turnover" if kind == "REPORT_TURNOVER_Z" else "user",
             "mode": "Z",
-            "number": event.get("report_number"),
-            "period_id": slim.get("period_id"),
+            "number": number,
+            "period_id": period,
         }
         expected.update(figures.turnover() if kind == "REPORT_TURNOVER_Z" else figures.user_figures())
         if kind == "REPORT_USER_Z":
@@ -1043,13 +1073,13 @@ class Verifier:
                 state.aliases.append(ref)
         return key, state
 
-    def _order(self, refs: list[str], slim: Slim, seq: int | None, kind: Any) -> None:
+    def _order(self, refs: list[str], transfer_to: list[str], seq: int | None, kind: Any) -> None:
         at = seq or 0
         if kind in ("ORDER", "PRE_BILL", "COST_CENTER_CHANGE"):
             key, state = self._open(refs, at)
             state.last_seq = at
             names = {key, *state.aliases}
-            targets = [t for t in slim.get("transfer_to") or [] if t not in names]
+            targets = [t for t in transfer_to if t not in names]
             if kind == "COST_CENTER_CHANGE" and targets:
                 moved = self.orders.pop(key)
                 for alias in moved.aliases:
