@@ -210,6 +210,10 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
     if kind_of_record in ("event", "refused", "void") and not isinstance(event, dict):
         add("format", "event", "an event object", repr(event)[:40])
         event = None
+    if isinstance(event, dict) and not isinstance(event.get("kind"), str | None):
+        # read as text from here on (a kind of another type would name no known event)
+        add("format", "event.kind", "an event kind (text)", repr(event["kind"])[:40])
+        event["kind"] = str(event["kind"])
     if isinstance(event, dict):
         try:
             lines = event.get("lines") or []
@@ -913,14 +917,10 @@ class Verifier:
 
     def _fdm(self, fdm: Part, seq: int | None, kind: Any) -> None:
         if fdm is None:
-            generation = self.generation
-            needed = (
-                (generation == 1 and kind in V1_SIGNED)
-                or generation == 2
-                or (generation is None and kind == "SALE")
-            )
+            known = self.generation
+            needed = (known == 1 and kind in V1_SIGNED) or known == 2 or (known is None and kind == "SALE")
             if needed:
-                signer = f"SCE {generation}.0 FDMs sign {kind}" if generation else "a VAT ticket"
+                signer = f"SCE {known}.0 FDMs sign {kind}" if known else "a VAT ticket"
                 self.find("unsigned", EVENTS, seq, "fdm", f"an FDM signature ({signer})", "null")
             return
         self.summary.signatures += 1

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sce.verifier import fastjson
+# a run-time import: the key's type is read when the module is compiled (docs/audit.md, compiled build)
+from cryptography.hazmat.primitives.asymmetric import ec
 
-if TYPE_CHECKING:  # imported where an SCE 2.0 key is read: an SCE 1.0 journal needs no public-key code
-    from cryptography.hazmat.primitives.asymmetric import ec
+from sce.verifier import fastjson
 
 Problem = tuple[str, str, str]  # field, expected, actual
 
@@ -70,7 +70,6 @@ class KeyRing:
                     ring.v1[fdm_id] = (str(entry.get("vsc_id", "")), bytes.fromhex(str(entry["key_hex"])))
                 else:
                     from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
-                    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
 
                     key = serialization.load_pem_public_key(str(entry["public_key_pem"]).encode("ascii"))
                     if not isinstance(key, ec.EllipticCurvePublicKey):
@@ -222,7 +221,9 @@ def v1_label(event: Mapping[str, Any], lines: list[dict[str, Any]]) -> str:
 
 def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
     fdm = record["fdm"]
-    event = record.get("event") or {}
+    event = record.get("event")
+    if not isinstance(event, dict):
+        event = {}  # the record's own finding
     request = record.get("request")
     reply = record.get("reply")
     problems: list[Problem] = []
@@ -255,8 +256,8 @@ def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
     if reply[4] == "2":
         problems.append(("reply.error", "level 0 or 1", reply[4:10]))
     # the request must carry the event
-    lines = v1_lines(event)
     try:
+        lines = v1_lines(event)
         number = str(event.get("ticket_number"))[-6:]
         if request[43:49].strip() != number:
             problems.append(("event.ticket_number", request[43:49].strip(), number))
@@ -295,7 +296,7 @@ def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
         )
         if request[4:18] != stamp:
             problems.append(("event.pos_datetime", request[4:18], stamp))
-    except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
         problems.append(("event", "an event matching its H request", f"unreadable: {exc}"))
     return problems
 
@@ -336,7 +337,6 @@ def _ecdsa_tools() -> tuple[Callable[[int, int], bytes], Any, type[Exception]]:
     """DER encoding of r||s, the ECDSA-SHA256 algorithm and the failure exception (loaded once)."""
     from cryptography.exceptions import InvalidSignature  # noqa: PLC0415
     from cryptography.hazmat.primitives import hashes  # noqa: PLC0415
-    from cryptography.hazmat.primitives.asymmetric import ec  # noqa: PLC0415
     from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature  # noqa: PLC0415
 
     return encode_dss_signature, ec.ECDSA(hashes.SHA256()), InvalidSignature
@@ -466,7 +466,9 @@ def check_v2(
 ) -> list[Problem]:
     """The problems of an SCE 2.0 record; its signature is checked now, or appended to ``later``."""
     fdm = record["fdm"]
-    event = record.get("event") or {}
+    event = record.get("event")
+    if not isinstance(event, dict):
+        event = {}  # the record's own finding
     try:
         request_text = str(record["request"])
         request = fastjson.loads(request_text)
@@ -476,6 +478,9 @@ def check_v2(
         data = variables["data"]
         ref = result["fdmRef"]
         operation = _operation(str(request["query"]))
+        for name, part in (("SignResult", result), ("variables", variables), ("data", data), ("fdmRef", ref)):
+            if not isinstance(part, dict):
+                raise TypeError(f"{name} is no object")
     except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as exc:
         return [("request", "a GraphQL sign request and its SignResult", f"unreadable: {exc}")]
     problems: list[Problem] = []
@@ -552,7 +557,7 @@ def check_v2(
                         (
                             f"event.lines[{index}].line_total",
                             str(_money(signed["lineTotal"])),
-                            line["line_total"],
+                            str(line["line_total"]),
                         )
                     )
                 if not _same_quantity(product.get("quantity", 0), line.get("quantity", "0")):

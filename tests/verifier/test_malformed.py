@@ -1,0 +1,119 @@
+"""Values of the wrong type anywhere in a record (re-sealed, so the deeper checks read it): the verifier
+names the record and keeps going; it never stops on what it reads. Run on the pure Python build and on
+the compiled one (``make test`` runs this directory again on ``make compiled``'s wheel)."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sce.journal.format import line_of, seal
+from sce.verifier import verify_export
+from tests.verifier.tampering import read_lines, write_lines
+
+ODD_VALUES: list[Any] = [None, 0, -1, 1.5, 10**30, "", "x", "12.345", [], [1], {}, {"a": 1}, True, False]
+Path_ = tuple[str | int, ...]
+
+
+def _paths(value: Any, path: Path_ = ()) -> Iterator[Path_]:
+    if path:
+        yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _put(value: Any, path: Path_, new: Any) -> None:
+    for step in path[:-1]:
+        value = value[step]
+    value[path[-1]] = new
+
+
+def _embedded(record: dict[str, Any], member: str) -> dict[str, Any] | None:
+    """The JSON object an SCE 2.0 record holds as text in ``request`` or ``reply``."""
+    try:
+        value = json.loads(record[member])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _mutate(record: dict[str, Any], rng: random.Random) -> str:
+    """Put an odd value somewhere in ``record`` (possibly inside its FDM exchange); returns where."""
+    for member in ("request", "reply"):
+        inner = _embedded(record, member)
+        if inner is not None and rng.random() < 0.3:
+            path = rng.choice(list(_paths(inner)))
+            _put(inner, path, rng.choice(ODD_VALUES))
+            record[member] = json.dumps(inner)
+            return f"{member}:{path}"
+    paths = [p for p in _paths(record) if p[0] not in ("seq", "prev", "hash")]
+    path = rng.choice(paths)
+    _put(record, path, rng.choice(ODD_VALUES))
+    return str(path)
+
+
+def _cases(count: int, seed: int) -> list[int]:
+    return [seed * 1000 + n for n in range(count)]
+
+
+@pytest.mark.parametrize("generation", [1, 2])
+def test_odd_values_are_findings_and_never_stop_the_verifier(
+    generation: int,
+    v1_export: Path,
+    v2_export: Path,
+    copy_of: Callable[[Path], Path],
+) -> None:
+    root = copy_of(v1_export if generation == 1 else v2_export)
+    original = read_lines(root)
+    checked = 0
+    for case in _cases(40, generation):
+        rng = random.Random(case)
+        index = rng.randrange(1, len(original) - 1)
+        record = json.loads(original[index])
+        where = _mutate(record, rng)
+        previous = json.loads(original[index - 1])["hash"]
+        changed = line_of(seal(record, previous))
+        if changed == original[index]:
+            continue  # the same value was drawn
+        lines = list(original)
+        lines[index] = changed
+        write_lines(root, lines)
+        summary = verify_export(root, jobs=0)  # raises if a value stops it
+        seq = record["seq"]
+        named = {f.seq for f in summary.first}
+        assert summary.events == len(lines), where  # nothing lost
+        assert not summary.ok, where
+        # the changed record itself, or the next one whose prev no longer matches
+        assert named & {seq, seq + 1}, (where, sorted(s for s in named if s is not None)[:5])
+        checked += 1
+    assert checked >= 30
+    write_lines(root, original)
+    assert verify_export(root, jobs=0).ok
+
+
+def test_odd_values_read_by_workers_give_the_same_findings(
+    v2_export: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    root = copy_of(v2_export)
+    lines = read_lines(root)
+    rng = random.Random(7)
+    for _ in range(6):
+        index = rng.randrange(1, len(lines) - 1)
+        record = json.loads(lines[index])
+        _mutate(record, rng)
+        lines[index] = line_of(seal(record, json.loads(lines[index - 1])["hash"]))
+    write_lines(root, lines)
+    alone = verify_export(root, jobs=0)
+    shared = verify_export(root, jobs=2)
+    assert not alone.ok
+    assert shared.first == alone.first
+    assert shared.events == alone.events == len(lines)
