@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := chromium=chromium chromedriver=chromium-driver pdftoppm=poppler-utils \
 	'/usr/lib/postgresql/*/bin/postgres=postgresql'
 
-.PHONY: run test fuzz bench clean
+.PHONY: run test fuzz bench compiled clean
+# The wheel with the verifier compiled by mypyc (hatch_build.py), unpacked where PYTHONPATH can take it.
+# (the wheel holds the whole package: any change under src/ builds it again)
+COMPILED := $(CURDIR)/build/compiled
+COMPILED_SOURCES := hatch_build.py pyproject.toml $(shell find src -type f -not -path '*/__pycache__/*')
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +22,24 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/sce serve --demo
 
-test: $(STAMP)
+$(COMPILED)/.built: $(STAMP) $(COMPILED_SOURCES)
+	rm -rf build/wheels $(COMPILED)
+	SCE_COMPILE=1 $(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w build/wheels .
+	$(BIN)/python -m zipfile -e build/wheels/sce-*.whl $(COMPILED)
+	touch $@
+
+compiled: $(COMPILED)/.built
+
+test: $(STAMP) $(COMPILED)/.built
 	./scripts/ensure-system-packages $(SYSTEM_PACKAGES)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench hatch_build.py
+	$(BIN)/ruff format --check src tests bench hatch_build.py
 	$(BIN)/mypy
+	$(BIN)/mypy --strict hatch_build.py
 	$(BIN)/python -m pytest -q
+	# the verifier's tests again, on the compiled build
+	SCE_EXPECT_COMPILED=1 PYTHONPATH=$(COMPILED) $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/verifier tests/audit tests/bench/test_verify_journal_bench.py
 
 # Fuzzing campaign: the fuzzers with FUZZ_SCALE times their examples under coverage (report of the fuzzed
 # readers), then every property test; all with fresh random examples (make test repeats the same ones).
@@ -36,8 +52,9 @@ fuzz: $(STAMP)
 	SCE_HYPOTHESIS_PROFILE=explore $(BIN)/python -m pytest -q \
 		$(shell grep -rl --include='*.py' 'from hypothesis import' tests | grep -v -e test_fuzz.py -e conftest.py)
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+# the journal verifier is measured as the compiled wheel runs it
+bench: $(STAMP) $(COMPILED)/.built
+	PYTHONPATH=$(COMPILED) $(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage.fuzz

@@ -6,6 +6,6 @@ here from the published specifications. It imports neither the POS, the database
 """
 
 from sce.verifier.findings import Finding
-from sce.verifier.run import Summary, verify_export
+from sce.verifier.run import Summary, is_compiled, verify_export
 
-__all__ = ["Finding", "Summary", "verify_export"]
+__all__ = ["Finding", "Summary", "is_compiled", "verify_export"]

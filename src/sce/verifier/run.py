@@ -70,6 +70,11 @@ Part = tuple[Any, ...] | None
 Slim = tuple[Any, Any, Any, Any, Any, Any, Part, Part, Any, Any, list[str], str | None]
 
 
+def is_compiled() -> bool:
+    """Whether this module runs compiled (the wheel built with ``SCE_COMPILE=1``, hatch_build.py)."""
+    return not __file__.endswith(".py")
+
+
 def z_file_name(number: int, kind: str) -> str:
     """``z-reports/`` file of a Z report: ``z-000012-turnover.json`` / ``z-000012-user.json``."""
     return f"z-{number:06d}-{'turnover' if kind == 'REPORT_TURNOVER_Z' else 'user'}.json"
@@ -486,6 +491,7 @@ class Summary:
             "bytes": self.bytes,
             "seconds": round(self.seconds, 3),
             "events_per_second": round(self.events / self.seconds) if self.seconds else None,
+            "compiled": is_compiled(),
         }
 
 
