@@ -14,9 +14,12 @@ import pytest
 
 from sce.journal.format import line_of, seal
 from sce.verifier import verify_export
-from tests.verifier.tampering import read_lines, write_lines
+from tests.verifier.tampering import edit, read_lines, write_lines
 
-ODD_VALUES: list[Any] = [None, 0, -1, 1.5, 10**30, "", "x", "12.345", [], [1], {}, {"a": 1}, True, False]
+ODD_VALUES: list[Any] = [
+    *(None, 0, -1, 1.5, 10**30, "", "x", "12.345", [], [1], {}, {"a": 1}, True, False),
+    *("0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+14:00", "2026-01-01T10:00:00"),  # times
+]
 Path_ = tuple[str | int, ...]
 
 
@@ -117,3 +120,22 @@ def test_odd_values_read_by_workers_give_the_same_findings(
     assert not alone.ok
     assert shared.first == alone.first
     assert shared.events == alone.events == len(lines)
+
+
+def test_a_time_without_its_utc_offset_is_a_finding(v2_export: Path, copy_of: Callable[[Path], Path]) -> None:
+    root = copy_of(v2_export)
+    edit(root, 5, lambda record: record.__setitem__("recorded_at", "2026-01-01T10:00:00"), reseal=True)
+    summary = verify_export(root, jobs=0)
+    assert [(f.check, f.seq, f.field, f.expected) for f in summary.first] == [
+        ("time", 5, "recorded_at", "an RFC 3339 time")
+    ]
+
+
+def test_the_first_representable_time_does_not_stop_the_verifier(
+    v2_export: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    root = copy_of(v2_export)
+    edit(root, 1, lambda record: record.__setitem__("recorded_at", "0001-01-01T00:00:00+00:00"), reseal=True)
+    summary = verify_export(root, jobs=0)
+    assert summary.ok, [f.text() for f in summary.first]
+    assert summary.events == len(read_lines(root))

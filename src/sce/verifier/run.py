@@ -504,10 +504,20 @@ def _sha256_file(path: Path) -> str:
 
 
 def _when(text: Any) -> datetime | None:
+    """An RFC 3339 time, which names its UTC offset (None for anything else)."""
     try:
-        return datetime.fromisoformat(text if type(text) is str else str(text))
+        at = datetime.fromisoformat(text if type(text) is str else str(text))
     except ValueError:
         return None
+    return at if at.tzinfo is not None else None
+
+
+def _earlier(at: datetime, latest: datetime, tolerance: timedelta) -> bool:
+    """Whether ``at`` is more than ``tolerance`` before ``latest``."""
+    try:
+        return at < latest - tolerance
+    except OverflowError:  # ``latest`` within the tolerance of the first representable time
+        return False
 
 
 class Verifier:
@@ -536,6 +546,7 @@ class Verifier:
         self.last_seq: int | None = None
         self.last_hash = GENESIS
         self.max_recorded: datetime | None = None
+        self.recorded_floor: datetime | None = None  # the latest time less the tolerance
         self.tickets = Series("event.ticket_number")
         self.invoice_numbers = Series("event.invoice_number")
         self.z_numbers = {
@@ -698,7 +709,7 @@ class Verifier:
                     self.find(
                         "time", CONFIG, seq, "recorded_at", "an RFC 3339 time", record.get("recorded_at")
                     )
-                elif last_at is not None and at < last_at - self.tolerance:
+                elif last_at is not None and _earlier(at, last_at, self.tolerance):
                     self.find("time", CONFIG, seq, "recorded_at", f">= {last_at.isoformat()}", at.isoformat())
                 if at is not None and (last_at is None or at > last_at):
                     last_at = at
@@ -863,7 +874,8 @@ class Verifier:
         if at is None:
             self.find("time", EVENTS, seq, "recorded_at", "an RFC 3339 time", recorded_at)
         else:
-            if self.max_recorded is not None and at < self.max_recorded - self.tolerance:
+            if self.recorded_floor is not None and at < self.recorded_floor:
+                assert self.max_recorded is not None
                 self.find(
                     "time",
                     EVENTS,
@@ -874,6 +886,10 @@ class Verifier:
                 )
             if self.max_recorded is None or at > self.max_recorded:
                 self.max_recorded = at
+                try:
+                    self.recorded_floor = at - self.tolerance
+                except OverflowError:  # within the tolerance of the first representable time
+                    self.recorded_floor = None
         if record_type not in ("event", "refused", "void") or event is None:
             return
         kind, ticket_number, training, centre, invoice_number, report_number = event
@@ -949,7 +965,7 @@ class Verifier:
             before = self.fdm_times.get(fdm_id)
             try:
                 late = before is not None and at < before - self.tolerance
-            except TypeError:
+            except (TypeError, OverflowError):
                 late = False
             if late:
                 assert before is not None
