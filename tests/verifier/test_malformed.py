@@ -19,6 +19,7 @@ from tests.verifier.tampering import edit, read_lines, write_lines
 ODD_VALUES: list[Any] = [
     *(None, 0, -1, 1.5, 10**30, "", "x", "12.345", [], [1], {}, {"a": 1}, True, False),
     *("0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59+14:00", "2026-01-01T10:00:00"),  # times
+    *(float("inf"), float("-inf"), float("nan")),  # written as Infinity / NaN, which Python's json reads
 ]
 Path_ = tuple[str | int, ...]
 

@@ -253,7 +253,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
                             money(product),
                             str(line["line_total"]),
                         )
-        except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
+        except (KeyError, TypeError, ValueError, InvalidOperation, OverflowError) as exc:
             add("event", "event.lines", "decimal strings", f"unreadable: {exc}")
             amounts = []
     fdm = record.get("fdm")
@@ -306,7 +306,7 @@ def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: 
             view,
             amounts if isinstance(lines, list) and len(amounts) == len(lines) else None,
         )
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError):
+    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError):
         pass  # an unreadable event is a finding of its own; it adds nothing to the figures
 
 
@@ -896,7 +896,7 @@ class Verifier:
         found_list: list[Finding] = []
         try:
             self.tickets.see(int(ticket_number), seq, found_list)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.find("numbering", EVENTS, seq, "event.ticket_number", "an integer", ticket_number)
         for finding in found_list:
             self.report(finding)
@@ -929,7 +929,7 @@ class Verifier:
                 number = int(report_number)
                 self.z_numbers[kind].see(number, seq, out)
                 self._z_file(line_sha, seq, number, kind)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 self.find("numbering", EVENTS, seq, "event.report_number", "an integer", report_number)
         for finding in out:
             self.report(finding)
@@ -991,7 +991,7 @@ class Verifier:
             return
         try:
             series.see(int(number), seq, out)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             self.find("counters", EVENTS, seq, series.name, "an integer", number)
 
     def _invoice_line(self, line_sha: str | None, seq: int | None) -> None:

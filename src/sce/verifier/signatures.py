@@ -296,7 +296,7 @@ def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
         )
         if request[4:18] != stamp:
             problems.append(("event.pos_datetime", request[4:18], stamp))
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError) as exc:
         problems.append(("event", "an event matching its H request", f"unreadable: {exc}"))
     return problems
 
@@ -576,6 +576,6 @@ def check_v2(
                 signed_amounts = [str(_money(f.get("amount", 0))) for f in financials]
                 amounts = [str(dec(p.get("amount", "0"))) for p in payments]
                 problems.append(("event.payments", ",".join(signed_amounts), ",".join(amounts)))
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError) as exc:
         problems.append(("event", "an event matching its sign request", f"unreadable: {exc}"))
     return problems
