@@ -449,8 +449,8 @@ _FDM_FIELDS = ("fdm.fdm_id", "fdm.event_label", "fdm.event_counter", "fdm.total_
 
 
 def _has_null(request_text: str) -> bool:
-    """Whether a null may occur in the request's variables (they follow their member name; the query
-    text before it, often the longer part, holds none that matters)."""
+    """Whether a null may occur in the request's variables: looked for from the first ``"variables"`` of
+    the text on, which holds them wherever the member stands (the query before it is left out)."""
     return "null" in request_text[max(0, request_text.find('"variables"')) :]
 
 
