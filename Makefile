@@ -54,7 +54,7 @@ fuzz: $(STAMP)
 
 # the journal verifier is measured as the compiled wheel runs it
 bench: $(STAMP) $(COMPILED)/.built
-	PYTHONPATH=$(COMPILED) $(BIN)/python bench/run.py
+	PYTHONPATH=$(COMPILED) $(BIN)/python bench/run.py --bench-dir bench
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache .hypothesis .coverage.fuzz
