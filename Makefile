@@ -23,6 +23,7 @@ run: $(STAMP)
 	$(BIN)/sce serve --demo
 
 $(COMPILED)/.built: $(STAMP) $(COMPILED_SOURCES)
+	./scripts/ensure-system-packages gcc=gcc
 	rm -rf build/wheels $(COMPILED)
 	SCE_COMPILE=1 $(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w build/wheels .
 	$(BIN)/python -m zipfile -e build/wheels/sce-*.whl $(COMPILED)

@@ -62,6 +62,13 @@ class CompileHook(BuildHookInterface):  # type: ignore[type-arg]  # generic over
             return
         work = Path(tempfile.mkdtemp(prefix="sce-mypyc-"))
         self._work = work
+        try:
+            self._compile(work, build_data)
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+
+    def _compile(self, work: Path, build_data: dict[str, Any]) -> None:
         out = work / "lib"
         environment = {**os.environ, "MYPY_CACHE_DIR": str(work / "cache")}
         done = subprocess.run(

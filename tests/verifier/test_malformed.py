@@ -140,3 +140,50 @@ def test_the_first_representable_time_does_not_stop_the_verifier(
     summary = verify_export(root, jobs=0)
     assert summary.ok, [f.text() for f in summary.first]
     assert summary.events == len(read_lines(root))
+
+
+def test_an_sce1_fdm_clock_going_back_is_found(v1_export: Path, copy_of: Callable[[Path], Path]) -> None:
+    """An SCE 1.0 FDM's clock is local time without offset: its times are still compared."""
+    root = copy_of(v1_export)
+    seq = 40
+    edit(root, seq, lambda r: r["fdm"].__setitem__("fdm_datetime", "2025-12-01T10:00:00"), reseal=True)
+    summary = verify_export(root, jobs=0)
+    assert ("time", seq, "fdm.fdm_datetime") in [(f.check, f.seq, f.field) for f in summary.first]
+
+
+ODD_RECORDS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "total beyond any decimal": lambda r: r["event"].__setitem__("total", "1e999999"),
+    "transfer targets of odd shapes": lambda r: r["event"].__setitem__(
+        "details", {"transfer": {"to": [1, {"costCenter": "x"}, None]}, "target_cost_center": []}
+    ),
+    "transfer to a number": lambda r: r["event"].__setitem__("details", {"transfer": {"to": 5}}),
+    "a sequence number of 4300 digits": lambda r: r.__setitem__("seq", int("9" * 4300)),
+    "an FDM counter of 4300 digits": lambda r: r["fdm"].__setitem__("total_counter", int("9" * 4300)),
+    "a report number no file name can hold": lambda r: r["event"].update(
+        kind="REPORT_TURNOVER_Z", report_number=int("7" * 300)
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD_RECORDS))
+def test_odd_records_are_findings(name: str, v2_export: Path, copy_of: Callable[[Path], Path]) -> None:
+    root = copy_of(v2_export)
+    lines = read_lines(root)
+    record = json.loads(lines[20])
+    ODD_RECORDS[name](record)
+    lines[20] = line_of(seal(record, json.loads(lines[19])["hash"]))
+    write_lines(root, lines)
+    summary = verify_export(root, jobs=0)
+    assert not summary.ok
+    assert summary.events == len(lines)
+
+
+def test_a_line_nested_too_deep_to_read_is_a_finding(
+    v2_export: Path, copy_of: Callable[[Path], Path]
+) -> None:
+    root = copy_of(v2_export)
+    lines = read_lines(root)
+    lines[20] = lines[20][:-1] + ',"zz":' + "[" * 100_000 + "]" * 100_000 + "}"
+    write_lines(root, lines)
+    summary = verify_export(root, jobs=0)
+    assert ("json", 21) in [(f.check, f.line) for f in summary.first]

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import InvalidOperation
+from decimal import DecimalException
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -108,11 +108,13 @@ def _targets(record: dict[str, Any], event: Any, pos: dict[str, Any]) -> list[st
     transfer_to: list[str] = []
     details = event.get("details") if isinstance(event, dict) else None
     if isinstance(details, dict):
-        if isinstance(details.get("transfer"), dict):
-            for target in details["transfer"].get("to") or []:
-                centre = target.get("costCenter") or target.get("cost_center") or {}
-                if centre.get("reference"):
-                    transfer_to.append(str(centre["reference"]))
+        targets = details["transfer"].get("to") if isinstance(details.get("transfer"), dict) else None
+        for target in targets if isinstance(targets, list) else []:
+            centre = (
+                (target.get("costCenter") or target.get("cost_center")) if isinstance(target, dict) else None
+            )
+            if isinstance(centre, dict) and centre.get("reference"):
+                transfer_to.append(str(centre["reference"]))
         if isinstance(details.get("target_cost_center"), dict):
             reference = details["target_cost_center"].get("reference")
             if reference:
@@ -123,6 +125,15 @@ def _targets(record: dict[str, Any], event: Any, pos: dict[str, Any]) -> list[st
 
 
 _SHA_KINDS = frozenset({"INVOICE", "REPORT_TURNOVER_Z", "REPORT_USER_Z"})
+_HUGE = 10**100
+
+
+def _sized(value: Any) -> Any:
+    """A number the sequential checks count with, or a text naming an integer too long to count with
+    (its successor could have more digits than Python writes out)."""
+    if type(value) is int and not -_HUGE < value < _HUGE:
+        return f"an integer of about {value.bit_length() * 30103 // 100000 + 1} digits"
+    return value
 
 
 def _slim(record: dict[str, Any], raw: bytes) -> Slim:
@@ -135,7 +146,7 @@ def _slim(record: dict[str, Any], raw: bytes) -> Slim:
     fdm = record.get("fdm")
     get = record.get
     return (
-        get("seq"),
+        _sized(get("seq")),
         get("prev"),
         get("hash"),
         get("recorded_at"),
@@ -145,19 +156,19 @@ def _slim(record: dict[str, Any], raw: bytes) -> Slim:
         if event is None
         else (
             event.get("kind"),
-            event.get("ticket_number"),
+            _sized(event.get("ticket_number")),
             event.get("training"),
             event.get("cost_center"),
-            event.get("invoice_number"),
-            event.get("report_number"),
+            _sized(event.get("invoice_number")),
+            _sized(event.get("report_number")),
         ),
         (
             fdm.get("generation"),
             fdm.get("fdm_id"),
             fdm.get("fdm_datetime"),
             fdm.get("event_label"),
-            fdm.get("event_counter"),
-            fdm.get("total_counter"),
+            _sized(fdm.get("event_counter")),
+            _sized(fdm.get("total_counter")),
         )
         if isinstance(fdm, dict)
         else None,
@@ -189,7 +200,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
         record = fastjson.loads(raw)
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         text = f"{exc}: {raw[:60].decode('utf-8', 'replace')!r}"
         found.append(Finding("json", EVENTS, None, "record", "one complete JSON object", text, line_no))
         return found, None, amounts
@@ -253,7 +264,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
                             money(product),
                             str(line["line_total"]),
                         )
-        except (KeyError, TypeError, ValueError, InvalidOperation, OverflowError) as exc:
+        except (KeyError, TypeError, ValueError, DecimalException, OverflowError) as exc:
             add("event", "event.lines", "decimal strings", f"unreadable: {exc}")
             amounts = []
     fdm = record.get("fdm")
@@ -306,7 +317,7 @@ def _count(partials: dict[str, PeriodFigures], record: dict[str, Any], amounts: 
             view,
             amounts if isinstance(lines, list) and len(amounts) == len(lines) else None,
         )
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError):
+    except (KeyError, TypeError, ValueError, DecimalException, AttributeError, OverflowError):
         pass  # an unreadable event is a finding of its own; it adds nothing to the figures
 
 
@@ -503,13 +514,14 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _when(text: Any) -> datetime | None:
-    """An RFC 3339 time, which names its UTC offset (None for anything else)."""
+def _when(text: Any, *, local: bool = False) -> datetime | None:
+    """An RFC 3339 time, which names its UTC offset (None for anything else); ``local`` also takes a
+    time without offset (an SCE 1.0 FDM's clock)."""
     try:
         at = datetime.fromisoformat(text if type(text) is str else str(text))
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
-    return at if at.tzinfo is not None else None
+    return at if local or at.tzinfo is not None else None
 
 
 def _earlier(at: datetime, latest: datetime, tolerance: timedelta) -> bool:
@@ -960,7 +972,7 @@ class Verifier:
                     "counters", finding.file, finding.seq, finding.field, finding.expected, finding.actual
                 )
             )
-        at = _when(fdm_datetime)
+        at = _when(fdm_datetime, local=True)
         if at is not None:
             before = self.fdm_times.get(fdm_id)
             try:
@@ -1022,10 +1034,12 @@ class Verifier:
         self.z_files.add(name)
         self.summary.z_reports += 1
         path = self.root / ZDIR / name
-        if not path.exists():
+        try:
+            content = path.read_bytes()
+        except OSError:  # absent, or a name no file can have
             self.find("z-report", f"{ZDIR}/{name}", seq, "file", "present", "missing")
             return
-        actual = hashlib.sha256(path.read_bytes().rstrip(b"\r\n")).hexdigest()
+        actual = hashlib.sha256(content.rstrip(b"\r\n")).hexdigest()
         if actual != line_sha:
             self.find(
                 "z-report",

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, DecimalException
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -296,7 +296,7 @@ def check_v1(record: Mapping[str, Any], ring: KeyRing) -> list[Problem]:
         )
         if request[4:18] != stamp:
             problems.append(("event.pos_datetime", request[4:18], stamp))
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError) as exc:
+    except (KeyError, TypeError, ValueError, DecimalException, AttributeError, OverflowError) as exc:
         problems.append(("event", "an event matching its H request", f"unreadable: {exc}"))
     return problems
 
@@ -359,7 +359,7 @@ def _exact_v2_parts(request_text: str, reply_text: str) -> tuple[Any, Any] | Non
     try:
         data = json.loads(request_text)["variables"]["data"]
         ref = next(iter(json.loads(reply_text)["data"].values()))["fdmRef"]
-    except (KeyError, TypeError, ValueError, StopIteration, AttributeError):
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError, RecursionError):
         return None
     return data, ref
 
@@ -481,7 +481,7 @@ def check_v2(
         for name, part in (("SignResult", result), ("variables", variables), ("data", data), ("fdmRef", ref)):
             if not isinstance(part, dict):
                 raise TypeError(f"{name} is no object")
-    except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as exc:
+    except (KeyError, TypeError, ValueError, StopIteration, AttributeError, RecursionError) as exc:
         return [("request", "a GraphQL sign request and its SignResult", f"unreadable: {exc}")]
     problems: list[Problem] = []
     if operation != result.get("eventOperation") or operation != event.get("kind"):
@@ -576,6 +576,6 @@ def check_v2(
                 signed_amounts = [str(_money(f.get("amount", 0))) for f in financials]
                 amounts = [str(dec(p.get("amount", "0"))) for p in payments]
                 problems.append(("event.payments", ",".join(signed_amounts), ",".join(amounts)))
-    except (KeyError, TypeError, ValueError, InvalidOperation, AttributeError, OverflowError) as exc:
+    except (KeyError, TypeError, ValueError, DecimalException, AttributeError, OverflowError) as exc:
         problems.append(("event", "an event matching its sign request", f"unreadable: {exc}"))
     return problems
