@@ -52,6 +52,9 @@ MAX_OPEN_PERIODS = 64
 #: What the sequential checks need of a record, as a plain tuple (cheap to build, send and read):
 #: seq, prev, hash, recorded_at, type, period_id, event part, FDM part, pos.order_id, pos.report,
 #: the orders a cost-centre change moves to, SHA-256 of the line (INVOICE and Z reports only).
+#: The event part: kind, ticket_number, training, cost_center, invoice_number, report_number (line and
+#: payment figures are counted in the workers); the FDM part: generation, fdm_id, fdm_datetime,
+#: event_label, event_counter, total_counter.
 SLIM_FIELDS = (
     "seq",
     "prev",
@@ -92,9 +95,6 @@ def _init_worker(keys_path: str) -> None:
     gc.freeze()
 
 
-#: What the sequential checks read of an event (line and payment figures are counted in the workers),
-#: in this order in the event part of a ``Slim``.
-_EVENT_KEYS = ("kind", "ticket_number", "training", "cost_center", "invoice_number", "report_number")
 _Z_KINDS = frozenset({"REPORT_TURNOVER_Z", "REPORT_USER_Z"})
 #: A record's findings, what the sequential checks need of it, and the report figures counted over the
 #: events before it (on Z reports only).
@@ -179,10 +179,6 @@ def _slim(record: dict[str, Any], raw: bytes) -> Slim:
         if event is not None and event.get("kind") in _SHA_KINDS
         else None,
     )
-
-
-#: What the sequential checks read of an FDM part, in this order in the FDM part of a ``Slim``.
-_FDM_KEYS = ("generation", "fdm_id", "fdm_datetime", "event_label", "event_counter", "total_counter")
 
 
 Analysis = tuple[list[Finding], dict[str, Any] | None, list[int]]
