@@ -43,3 +43,23 @@ def test_an_unreadable_line_is_named_by_its_line_in_the_file(
     summary = verify_export(root, jobs=jobs)
     unreadable = [f for f in summary.first if f.check == "json"]
     assert [f.line for f in unreadable] == [402]
+
+
+def test_a_block_is_read_line_by_line_as_split_would_cut_it(v2_export: Path) -> None:
+    ring = run.KeyRing.load(v2_export / "keys.json")
+    good = [line.encode("utf-8") for line in read_lines(v2_export)[:4]]
+    pieces = [good[0], b"", b"   ", b" " + good[1], b"\t", good[2] + b"\r", b"x{", good[3], b""]
+    block = b"\n".join(pieces)
+    items, _partials, count = run._analyse_block(block, ring)
+    assert count == len(block.split(b"\n")) == len(pieces)
+    kept = [number for number, piece in enumerate(pieces, 1) if piece.strip()]
+    assert len(items) == len(kept) == 5
+    for number, (found, slim, _figures) in zip(kept, items, strict=True):
+        if pieces[number - 1] == b"x{":
+            assert slim is None and [(f.check, f.line) for f in found] == [("json", number)]
+        else:
+            assert slim is not None and found == [], (number, found)
+    # the same lines one by one give the same records
+    assert [item[1] for item in items if item[1] is not None] == [
+        run.analyse_line(piece, 1, ring)[1] for piece in pieces if piece.strip() and piece != b"x{"
+    ]

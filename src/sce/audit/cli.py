@@ -64,6 +64,14 @@ def verify_command(
         typer.Option(help="Worker processes (0: none; default: 2 for exports over 64 MB)."),
     ] = None,
     tolerance: Annotated[float, typer.Option(help="Allowed backward clock step, seconds.")] = 300.0,
+    reference_ecdsa: Annotated[
+        bool,
+        typer.Option(
+            "--reference-ecdsa",
+            help="Check every SCE 2.0 signature with the reference (cryptography) alone, "
+            "without the per-key tables in libcrypto (about a third slower).",
+        ),
+    ] = False,
 ) -> None:
     """Check the export record by record; exit 0 only when everything holds."""
     if not (path / "events.jsonl").exists() and not (path / "manifest.json").exists():
@@ -77,7 +85,12 @@ def verify_command(
         print(f"verified {count} records, {count / seconds:,.0f}/s", file=sys.stderr, flush=True)
 
     summary = verify_export(
-        path, jobs=jobs, tolerance_seconds=tolerance, on_finding=on_finding, progress=progress
+        path,
+        jobs=jobs,
+        tolerance_seconds=tolerance,
+        on_finding=on_finding,
+        progress=progress,
+        key_tables=not reference_ecdsa,
     )
     if as_json:
         typer.echo(json.dumps(summary.to_json()))

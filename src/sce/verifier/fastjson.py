@@ -17,12 +17,12 @@ import orjson
 __all__ = ["canonical", "exact_canonical", "loads"]
 
 
-def loads(text: bytes | str) -> Any:
+def loads(text: bytes | memoryview | str) -> Any:
     """The JSON value of ``text``; raises ``ValueError`` as :func:`json.loads` does."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
-        return json.loads(text)
+        return json.loads(bytes(text) if isinstance(text, memoryview) else text)
 
 
 def canonical(value: Any) -> bytes:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sce.journal.format import CONFIG_FORMAT, GENESIS, JOURNAL_FORMAT, RECORD_TYPES, record_hash
-from sce.verifier import fastjson
+from sce.verifier import fastjson, p256
 from sce.verifier.figures import REPORT_KINDS, PeriodFigures, compare, money
 from sce.verifier.findings import Finding
 from sce.verifier.signatures import (
@@ -36,6 +36,7 @@ from sce.verifier.signatures import (
     check_v2,
     dec,
     exact_cents,
+    signature_problems,
 )
 
 EVENTS = "events.jsonl"
@@ -88,9 +89,10 @@ def z_file_name(number: int, kind: str) -> str:
 _RING: KeyRing | None = None
 
 
-def _init_worker(keys_path: str) -> None:
+def _init_worker(keys_path: str, key_tables: bool = True) -> None:
     global _RING
     _RING = KeyRing.load(Path(keys_path))
+    _RING.fast = key_tables
     # what is loaded now lives as long as the worker: the cycle collector need not look at it again
     gc.freeze()
 
@@ -136,7 +138,7 @@ def _sized(value: Any) -> Any:
     return value
 
 
-def _slim(record: dict[str, Any], raw: bytes) -> Slim:
+def _slim(record: dict[str, Any], raw: bytes | memoryview) -> Slim:
     """What the sequential checks need of a record (a small tuple to send between processes)."""
     event = record.get("event")
     if not isinstance(event, dict):
@@ -175,7 +177,7 @@ def _slim(record: dict[str, Any], raw: bytes) -> Slim:
         pos.get("order_id"),
         pos.get("report"),
         _targets(record, event, pos),
-        hashlib.sha256(raw.rstrip(b"\r\n")).hexdigest()
+        hashlib.sha256(bytes(raw).rstrip(b"\r\n")).hexdigest()
         if event is not None and event.get("kind") in _SHA_KINDS
         else None,
     )
@@ -186,7 +188,9 @@ Analysis = tuple[list[Finding], dict[str, Any] | None, list[int]]
 Deferred = tuple[list[Finding], int, int | None, int, SignatureCheck]
 
 
-def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | None = None) -> Analysis:
+def _analyse(
+    raw: bytes | memoryview, line_no: int, ring: KeyRing, later: list[Deferred] | None = None
+) -> Analysis:
     """Checks that need only this record: format, hash, signature, event consistency; returns the
     findings, the record (None when unreadable) and its lines' amounts in cents (when readable).
     With ``later``, an SCE 2.0 signature is left there to be checked with the rest of the block."""
@@ -197,7 +201,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
     except (ValueError, RecursionError) as exc:
-        text = f"{exc}: {raw[:60].decode('utf-8', 'replace')!r}"
+        text = f"{exc}: {bytes(raw[:60]).decode('utf-8', 'replace')!r}"
         found.append(Finding("json", EVENTS, None, "record", "one complete JSON object", text, line_no))
         return found, None, amounts
     seq = record.get("seq") if isinstance(record.get("seq"), int) else None
@@ -211,7 +215,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
     fast = hashlib.sha256(fastjson.canonical({k: v for k, v in record.items() if k != "hash"})).hexdigest()
     if fast != claimed:
         # the format's own reading and writing decide: the standard library's
-        record = json.loads(raw)
+        record = json.loads(bytes(raw))
         digest = record_hash(record)
         if digest != claimed:
             add("hash", "hash", digest, str(claimed))
@@ -282,6 +286,7 @@ def _analyse(raw: bytes, line_no: int, ring: KeyRing, later: list[Deferred] | No
 
 
 _LETTERS = ("A", "B", "C", "D", "X")
+_BRACE = ord("{")
 
 
 def analyse_line(raw: bytes, line_no: int, ring: KeyRing) -> tuple[list[Finding], Slim | None]:
@@ -323,9 +328,20 @@ def _analyse_block(block: bytes, ring: KeyRing) -> BlockResult:
     out: list[Item] = []
     partials: dict[str, PeriodFigures] = {}
     later: list[Deferred] = []
-    lines = block.split(b"\n")
-    for i, raw in enumerate(lines, 1):
-        if not raw.strip():
+    # the lines as views of the block (no copies), numbered as ``block.split(b"\n")`` would give them
+    view = memoryview(block)
+    find = block.find
+    size = len(block)
+    start = 0
+    i = 0
+    while start <= size:
+        end = find(b"\n", start)
+        if end < 0:
+            end = size
+        i += 1
+        raw = view[start:end]
+        start = end + 1
+        if not raw or (raw[0] != _BRACE and not bytes(raw).strip()):
             continue
         found, record, amounts = _analyse(raw, i, ring, later)
         if record is None:
@@ -340,11 +356,11 @@ def _analyse_block(block: bytes, ring: KeyRing) -> BlockResult:
         if counted and kind in _Z_KINDS and partials:
             before, partials = partials, {}
         out.append((found, _slim(record, raw), before))
-    for found, index, seq, line_no, check in later:
-        problem = check.problem()
+    problems = signature_problems([item[4] for item in later])
+    for (found, index, seq, line_no, _check), problem in zip(later, problems, strict=True):
         if problem is not None:
             found.insert(index, Finding("signature", EVENTS, seq, *problem, line_no))
-    return out, partials, len(lines)
+    return out, partials, i
 
 
 def _numbered(result: BlockResult, first_line: int) -> BlockResult:
@@ -484,6 +500,7 @@ class Summary:
     seconds: float = 0.0
     by_check: dict[str, int] = field(default_factory=dict)
     first: list[Finding] = field(default_factory=list)
+    key_tables: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -499,6 +516,7 @@ class Summary:
             "seconds": round(self.seconds, 3),
             "events_per_second": round(self.events / self.seconds) if self.seconds else None,
             "compiled": is_compiled(),
+            "ecdsa_key_tables": self.key_tables,
         }
 
 
@@ -540,6 +558,7 @@ class Verifier:
         on_finding: Callable[[Finding], None] | None = None,
         progress: Callable[[int, float], None] | None = None,
         keep: int = 1000,
+        key_tables: bool = True,
     ) -> None:
         self.root = Path(root)
         self.jobs = jobs
@@ -549,6 +568,8 @@ class Verifier:
         self.keep = keep
         self.summary = Summary()
         self.ring = KeyRing.load(self.root / KEYS)
+        self.ring.fast = key_tables
+        self.summary.key_tables = key_tables and p256.available()
         self.manifest: dict[str, Any] = {}
         # sequential state
         self.last_seq: int | None = None
@@ -750,7 +771,10 @@ class Verifier:
             return
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(
-            jobs, mp_context=context, initializer=_init_worker, initargs=(str(self.root / KEYS),)
+            jobs,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(str(self.root / KEYS), self.ring.fast),
         ) as pool:
             pending: deque[tuple[Future[BlockResult], int]] = deque()
             blocks = _blocks(handle)
@@ -1175,12 +1199,15 @@ def verify_export(
     tolerance_seconds: float = 300.0,
     on_finding: Callable[[Finding], None] | None = None,
     progress: Callable[[int, float], None] | None = None,
+    key_tables: bool = True,
 ) -> Summary:
-    """Verify the export in ``root``; ``Summary.ok`` is True only when every check holds."""
+    """Verify the export in ``root``; ``Summary.ok`` is True only when every check holds.
+    ``key_tables=False`` checks every SCE 2.0 signature with the reference alone (slower)."""
     return Verifier(
         root,
         jobs=jobs,
         tolerance=timedelta(seconds=tolerance_seconds),
         on_finding=on_finding,
         progress=progress,
+        key_tables=key_tables,
     ).run()

@@ -28,9 +28,11 @@ from zoneinfo import ZoneInfo
 # a run-time import: the key's type is read when the module is compiled (docs/audit.md, compiled build)
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from sce.verifier import fastjson
+from sce.verifier import fastjson, p256
 
 Problem = tuple[str, str, str]  # field, expected, actual
+#: SCE 2.0 keys given a fast-check table per process (about 150 KB each); further keys take the reference
+MAX_TABLES = 32
 
 RATES = {"A": Decimal(21), "B": Decimal(12), "C": Decimal(6), "D": Decimal(0), "X": Decimal(0)}
 CENT = Decimal("0.01")
@@ -50,6 +52,28 @@ class KeyRing:
     v1: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # fdm_id -> (vsc_id, key)
     v2: dict[str, ec.EllipticCurvePublicKey] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    #: a key's table for the fast check (:mod:`sce.verifier.p256`), made at its first use; None: none
+    tables: dict[str, p256.KeyTable | None] = field(default_factory=dict)
+    fast: bool = True
+
+    def table(self, fdm_id: str) -> p256.KeyTable | None:
+        """The fast check's table of an SCE 2.0 key (None: every check of it takes the reference)."""
+        try:
+            return self.tables[fdm_id]
+        except KeyError:
+            pass
+        table = None
+        key = self.v2.get(fdm_id)
+        if self.fast and key is not None and len(self.tables) < MAX_TABLES:
+            from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+            form = serialization.PublicFormat.UncompressedPoint
+            try:
+                table = p256.KeyTable(key.public_bytes(serialization.Encoding.X962, form))
+            except ValueError:
+                table = None
+        self.tables[fdm_id] = table
+        return table
 
     @classmethod
     def load(cls, path: Path) -> KeyRing:
@@ -377,8 +401,10 @@ class SignatureCheck:
     reply_text: str
     operation: str
     position: int  # where its problem goes among the record's problems
+    table: p256.KeyTable | None = None  # the key's fast-check table, if any
 
     def problem(self) -> Problem | None:
+        """The signature's problem, or None, by the reference check."""
         if _ecdsa_ok(self.key, self.message, self.signature):
             return None
         parts = _exact_v2_parts(self.request_text, self.reply_text)
@@ -398,6 +424,24 @@ class SignatureCheck:
                 if _ecdsa_ok(self.key, v2_message(patched, self.operation, ref), self.signature):
                     return None
         return ("reply.digitalSignature", "a valid ECDSA P-256 signature", self.signature_text[:24])
+
+
+def signature_problems(checks: list[SignatureCheck]) -> list[Problem | None]:
+    """``check.problem()`` of each check: the fast check first where the key has a table (the
+    signatures' inverses taken all at once), the reference check for all the rest and for every no."""
+    fast: list[tuple[int, SignatureCheck, int, int]] = []
+    for index, check in enumerate(checks):
+        signature = check.signature
+        if check.table is not None and len(signature) == 64:
+            r = int.from_bytes(signature[:32], "big")
+            s = int.from_bytes(signature[32:], "big")
+            if 0 < r < p256.N and 0 < s < p256.N:
+                fast.append((index, check, r, s))
+    ok = [False] * len(checks)
+    for (index, check, r, _s), w in zip(fast, p256.inverses([item[3] for item in fast]), strict=True):
+        assert check.table is not None
+        ok[index] = check.table.verify(p256.message_number(check.message), r, w)
+    return [None if ok[index] else check.problem() for index, check in enumerate(checks)]
 
 
 def _money(value: Any) -> Decimal:
@@ -506,6 +550,7 @@ def check_v2(
             str(record["reply"]),
             operation,
             len(problems),
+            ring.table(fdm_id) if later is not None else None,
         )
         if later is not None:
             later.append(check)
