@@ -109,6 +109,40 @@ def test_a_sum_at_infinity_is_refused() -> None:
     assert table.verify((-r * d + 1) % N, r, w) is False
 
 
+def test_a_message_number_of_zero_mod_n_is_checked_as_zero() -> None:
+    # u1 = e w = 0: X = (r w) Q alone; built from the private key so the signature holds
+    rng = random.Random(5)
+    private = ec.generate_private_key(ec.SECP256R1())
+    d = private.private_numbers().private_value
+    table = p256.KeyTable(point_of(private.public_key()))
+    for _ in range(5):
+        t = rng.randrange(1, N)
+        x = ec.derive_private_key(t, ec.SECP256R1()).public_key().public_numbers().x
+        r = x % N
+        w = t * pow(r * d, -1, N) % N  # (r w) d = t
+        assert table.verify(0, r, w) is True
+        assert table.verify(N, r, w) is True  # e is taken mod n
+        assert table.verify(1, r, w) is False
+
+
+def test_each_fdm_has_its_own_table() -> None:
+    keys = {fdm_id: ec.generate_private_key(ec.SECP256R1()) for fdm_id in ("FDM-A", "FDM-B")}
+    ring = KeyRing(v2={fdm_id: key.public_key() for fdm_id, key in keys.items()})
+    table_a, table_b = ring.table("FDM-A"), ring.table("FDM-B")
+    assert table_a is not None and table_b is not None and table_a is not table_b
+    message = b"signed by A"
+    signature = raw_signature(keys["FDM-A"], message)
+    assert fast_verdict(table_a, message, signature) is True
+    assert fast_verdict(table_b, message, signature) is False
+    # A's valid signature on a record that names FDM B: B's key and table decide, and refuse it
+    checks = [
+        check_of(ring.v2["FDM-B"], message, signature, table_b),
+        check_of(ring.v2["FDM-A"], message, signature, table_a),
+    ]
+    problems = signature_problems(checks)
+    assert problems[0] is not None and problems[1] is None
+
+
 def test_values_out_of_range_take_the_reference_only() -> None:
     private = ec.generate_private_key(ec.SECP256R1())
     public = private.public_key()
@@ -182,6 +216,29 @@ def test_the_ring_makes_one_table_per_key_and_none_when_off(v2_export: Path) -> 
     assert off.table(fdm_id) is None
 
 
+def test_an_sce2_key_on_another_curve_is_refused(tmp_path: Path) -> None:
+    keys = {"FDM-K1": ec.SECP256K1(), "FDM-P256": ec.SECP256R1()}
+    entries = [
+        {
+            "fdm_id": fdm_id,
+            "generation": 2,
+            "public_key_pem": ec.generate_private_key(curve)
+            .public_key()
+            .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+            .decode("ascii"),
+        }
+        for fdm_id, curve in keys.items()
+    ]
+    (tmp_path / "keys.json").write_text(json.dumps({"fdms": entries}), encoding="utf-8")
+    ring = KeyRing.load(tmp_path / "keys.json")
+    assert list(ring.v2) == ["FDM-P256"]
+    assert len(ring.problems) == 1 and "secp256k1, not P-256" in ring.problems[0]
+
+
+def test_an_export_without_sce2_keys_needs_no_table(v1_export: Path) -> None:
+    assert verify_export(v1_export, jobs=0).to_json()["ecdsa_key_tables"] is None
+
+
 def test_without_libcrypto_the_reference_checks_everything(
     v2_export: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -224,7 +281,7 @@ def test_both_ways_find_the_same_forged_signatures(
     edit(root, sales[2], forge, reseal=True)
     fast = verify_export(root, jobs=jobs)
     reference = verify_export(root, jobs=jobs, key_tables=False)
-    assert fast.to_json()["ecdsa_key_tables"] is p256.available()
+    assert fast.to_json()["ecdsa_key_tables"] is True
     assert reference.to_json()["ecdsa_key_tables"] is False
     forged = {f.seq for f in fast.first if f.field == "reply.digitalSignature"}
     assert forged == set(sales)

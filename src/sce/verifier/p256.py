@@ -3,7 +3,7 @@
 A journal holds thousands of signatures per FDM key. OpenSSL keeps a table of multiples of the curve's
 base point, so half of each ECDSA check is cheap; the other half (a multiple of the public key) is
 computed from scratch at every check. Here each key gets such a table too, once, in OpenSSL's libcrypto
-(the library Python's own ``hashlib`` and ``ssl`` use), called through :mod:`ctypes`; and the modular
+(on Linux: the one Python's own ``hashlib`` has loaded), called through :mod:`ctypes`; and the modular
 inverses of a batch of signatures are taken together (Montgomery's trick: one inversion per batch).
 
 The check is the ECDSA verification of SEC 1 (4.1.4) / FIPS 186: with e the SHA-256 of the message as an
@@ -11,15 +11,17 @@ integer, w = s^-1 mod n, X = (e w mod n) G + (r w mod n) Q, the signature holds 
 infinity and x(X) mod n = r, for 1 <= r, s < n. Only a ``True`` answer is used as it stands: ``False``,
 and every case this module cannot take (no libcrypto, a build without the table function, an error
 inside OpenSSL), go to the reference check through ``cryptography``, so a finding is only ever made by
-the reference. A :class:`KeyTable` keeps scratch objects of its own: use one from one thread at a time.
+the reference. A :class:`KeyTable` keeps scratch objects of its own, used under a lock.
 """
 
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import hashlib
+import os
+import sys
+import threading
 import weakref
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -72,11 +74,28 @@ class _Lib:
             self.fn[name] = function
 
 
+def _loaded_libcrypto() -> str | None:
+    """The path of the libcrypto this process has loaded for ``hashlib`` (Linux), or None."""
+    try:
+        import _hashlib  # noqa: F401, PLC0415 (loads libcrypto where Python links it as a library)
+
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            for line in maps:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and os.path.basename(fields[5].strip()).startswith("libcrypto.so"):
+                    return fields[5].strip()
+    except (ImportError, OSError):
+        pass
+    return None
+
+
 @functools.cache
 def _library() -> _Lib | None:
-    """libcrypto 1.1.1 or later with every function needed, or None."""
-    names = ["libcrypto.so.3", "libcrypto.so.1.1", ctypes.util.find_library("crypto")]
-    for name in names:
+    """libcrypto 1.1.1 or later with every function needed, or None. Linux only: elsewhere a second
+    copy of the library, or the system's, may not be loaded beside Python's own."""
+    if not sys.platform.startswith("linux"):
+        return None
+    for name in (_loaded_libcrypto(), "libcrypto.so.3", "libcrypto.so.1.1"):
         if not name:
             continue
         try:
@@ -172,19 +191,24 @@ class KeyTable:
         self._context = context
         self._buffer = ctypes.create_string_buffer(32)
         self._fn = fn
+        self._lock = threading.Lock()  # ctypes lets other threads run during each call
 
     def verify(self, e: int, r: int, w: int) -> bool:
         """Whether x((e w mod n) G + (r w mod n) Q) mod n = r; ``w`` is s^-1 mod n, 1 <= r, s < n."""
+        with self._lock:
+            return self._verify(e, r, w)
+
+    def _verify(self, e: int, r: int, w: int) -> bool:
         fn = self._fn
         first, second, total = self._points
         u1, u2, x = self._numbers
         context = self._context
         bin2bn = fn["BN_bin2bn"]
         mul = fn["EC_POINT_mul"]
-        bin2bn((e * w % N).to_bytes(32, "big"), 32, u1)
-        bin2bn((r * w % N).to_bytes(32, "big"), 32, u2)
         ok = (
-            mul(self._base, first, u1, None, None, context) == 1
+            bin2bn((e * w % N).to_bytes(32, "big"), 32, u1) == u1
+            and bin2bn((r * w % N).to_bytes(32, "big"), 32, u2) == u2
+            and mul(self._base, first, u1, None, None, context) == 1
             and mul(self._keyed, second, u2, None, None, context) == 1
             and fn["EC_POINT_add"](self._base, total, first, second, context) == 1
             and fn["EC_POINT_is_at_infinity"](self._base, total) == 0

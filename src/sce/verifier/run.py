@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from sce.journal.format import CONFIG_FORMAT, GENESIS, JOURNAL_FORMAT, RECORD_TYPES, record_hash
-from sce.verifier import fastjson, p256
+from sce.verifier import fastjson
 from sce.verifier.figures import REPORT_KINDS, PeriodFigures, compare, money
 from sce.verifier.findings import Finding
 from sce.verifier.signatures import (
@@ -500,7 +500,7 @@ class Summary:
     seconds: float = 0.0
     by_check: dict[str, int] = field(default_factory=dict)
     first: list[Finding] = field(default_factory=list)
-    key_tables: bool = False
+    key_tables: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -569,7 +569,10 @@ class Verifier:
         self.summary = Summary()
         self.ring = KeyRing.load(self.root / KEYS)
         self.ring.fast = key_tables
-        self.summary.key_tables = key_tables and p256.available()
+        # whether every SCE 2.0 key got its table for the fast check (None: no SCE 2.0 key)
+        self.summary.key_tables = (
+            all(self.ring.table(fdm_id) is not None for fdm_id in self.ring.v2) if self.ring.v2 else None
+        )
         self.manifest: dict[str, Any] = {}
         # sequential state
         self.last_seq: int | None = None

@@ -98,6 +98,8 @@ class KeyRing:
                     key = serialization.load_pem_public_key(str(entry["public_key_pem"]).encode("ascii"))
                     if not isinstance(key, ec.EllipticCurvePublicKey):
                         raise ValueError("not an EC public key")
+                    if key.curve.name != "secp256r1":
+                        raise ValueError(f"a key on {key.curve.name}, not P-256 (Decision (c))")
                     ring.v2[fdm_id] = key
             except (KeyError, TypeError, ValueError) as exc:
                 ring.problems.append(f"keys.json entry {entry!r:.80}: {exc}")
